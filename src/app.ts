@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import { Type } from '@sinclair/typebox';
+import { AppError } from './core/errors.js';
+import { createHttpApp } from './core/http.js';
+import type { Platform } from './core/platform.js';
+
+/** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
+export async function buildApp(platform: Platform) {
+  const app = await createHttpApp({
+    logger: platform.logger,
+    production: platform.config.production,
+    publicUrl: platform.config.publicUrl,
+  });
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/api/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) },
+      },
+    },
+    async () => {
+      try {
+        await sql`SELECT 1`.execute(platform.db);
+      } catch {
+        throw new AppError(503, 'databaseUnavailable', 'error.unavailable.title', 'error.unavailable.detail');
+      }
+      return { status: 'ok' as const, database: platform.dialect.name };
+    },
+  );
+
+  return app;
+}

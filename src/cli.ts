@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+
+const HELP: Record<string, string> = {
+  main: `tongban — the Tongban government service platform
+
+Usage: tongban <command> [options]
+
+Commands:
+  serve          Serve the platform over HTTP (PORT, default 3000)
+  migrate        Bring the database schema up to date
+  seed --demo    Load the demo data (regions, departments, staff, persons, enterprises)
+  audit verify   Check the audit trail's hash chain
+
+Run 'tongban <command> --help' for a command's options. Configuration comes from environment
+variables; see the README.`,
+  serve: `tongban serve [--demo]
+
+Serves the platform at PUBLIC_URL. Migrates the database first.
+  --demo   also load the demo data and print the demo accounts`,
+  migrate: `tongban migrate
+
+Applies every pending migration to the database named by DATABASE_URL (or the embedded SQLite
+database in DATA_DIR) and prints what it applied.`,
+  seed: `tongban seed --demo
+
+Loads the demo data. Safe to run twice: existing demo records are left as they are.`,
+  audit: `tongban audit verify
+
+Recomputes the audit trail's hash chain from the first row and names the first row that was
+changed or removed. Exits 0 when the chain is intact, 1 otherwise.`,
+};
+
+async function withPlatform<T>(work: (platform: import('./core/platform.js').Platform) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('./core/config.js');
+  const { openPlatform } = await import('./core/platform.js');
+  const { migrateToLatest } = await import('./core/migrate.js');
+  const { MIGRATIONS } = await import('./migrations.js');
+  const platform = openPlatform(await loadConfig(), {});
+  try {
+    await migrateToLatest(platform.database, MIGRATIONS);
+    return await work(platform);
+  } finally {
+    await platform.database.close();
+  }
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, demo: { type: 'boolean' } },
+  });
+  const [command, sub] = positionals;
+  if (!command || (command === 'help' && !sub)) {
+    console.log(HELP.main);
+    return command ? 0 : values.help ? 0 : 1;
+  }
+  if (values.help) {
+    console.log(HELP[command] ?? HELP.main);
+    return HELP[command] ? 0 : 1;
+  }
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('./main.js');
+      await serve({ demo: Boolean(values.demo) });
+      return -1;
+    }
+    case 'migrate': {
+      const { loadConfig } = await import('./core/config.js');
+      const { openPlatform } = await import('./core/platform.js');
+      const { migrateToLatest } = await import('./core/migrate.js');
+      const { MIGRATIONS } = await import('./migrations.js');
+      const platform = openPlatform(await loadConfig());
+      try {
+        const result = await migrateToLatest(platform.database, MIGRATIONS);
+        const applied = result.results ?? [];
+        console.log(applied.length ? applied.map((r) => `applied ${r.migrationName}`).join('\n') : 'The database is up to date.');
+      } finally {
+        await platform.database.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      if (!values.demo) {
+        console.error('Say what to seed: tongban seed --demo');
+        return 2;
+      }
+      return withPlatform(async (platform) => {
+        const { seedDemo, printDemoAccounts } = await import('./demo/seed.js');
+        printDemoAccounts(await seedDemo(platform), platform.config.publicUrl);
+        return 0;
+      });
+    }
+    case 'audit': {
+      if (sub !== 'verify') {
+        console.error(HELP.audit);
+        return 2;
+      }
+      return withPlatform(async (platform) => {
+        const result = await platform.audit.verify();
+        if (result.ok) {
+          console.log(`Audit trail intact: ${result.checked} events, head ${result.headHash}.`);
+          return 0;
+        }
+        console.error(
+          result.problem === 'alteredRow'
+            ? `Audit trail broken: event #${result.firstBadSeq} (${result.firstBadId}) was changed. ${result.checked} events before it are intact.`
+            : `Audit trail broken at event #${result.firstBadSeq} (${result.firstBadId}): the event before it (after #${result.afterSeq}) was changed or removed. ${result.checked} events before it are intact.`,
+        );
+        return 1;
+      });
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP.main}`);
+      return 2;
+  }
+}

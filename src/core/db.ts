@@ -1,0 +1,126 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  CamelCasePlugin,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type ColumnDataType,
+  type Expression,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+
+/**
+ * The table types of every capability. Each store declares its own tables by augmenting this
+ * interface (`declare module '../core/db.js' { interface Tables { ... } }`), so core never has to
+ * know the capabilities that sit on top of it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tables {}
+
+export type Db = Kysely<Tables>;
+export type Tx = Transaction<Tables>;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+// int8 (bigint, count(*)) arrives from pg as a string; our integers (fen, counters) stay well
+// inside 2^53, so numbers are what the rest of the code expects on both dialects.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** PostgreSQL schema; created when missing. */
+  schema?: string;
+  poolSize?: number;
+  /** SQLite file; ':memory:' for a throw-away database. */
+  sqliteFile?: string;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const plugins = [new CamelCasePlugin()];
+  if (options.databaseUrl) {
+    const schema = options.schema ?? 'public';
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${schema} -c timezone=UTC`,
+    });
+    let schemaReady: Promise<void> | undefined;
+    const ensureSchema = (): Promise<void> =>
+      (schemaReady ??= pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined));
+    const db = new Kysely<Tables>({
+      dialect: new PostgresDialect({
+        pool: async () => {
+          await ensureSchema();
+          return pool;
+        },
+      }),
+      plugins,
+    });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const file = options.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * The one place where SQLite and PostgreSQL differ. Stores and migrations ask this object instead
+ * of branching on the dialect themselves. Conventions shared by both: timestamps and dates are ISO
+ * strings (UTC, `Z`), booleans are 0/1 integers, JSON is text, ids are UUIDv7 text.
+ */
+export class Dialect {
+  constructor(readonly name: DialectName) {}
+
+  /** Column type for an auto-incrementing 64-bit key. */
+  get serial(): ColumnDataType {
+    return this.name === 'postgres' ? 'bigserial' : 'integer';
+  }
+
+  /** Column type for large integers (money in fen, counters). */
+  get bigint(): ColumnDataType {
+    return this.name === 'postgres' ? 'bigint' : 'integer';
+  }
+
+  /** Column type for binary data. */
+  get bytes(): ColumnDataType {
+    return this.name === 'postgres' ? 'bytea' : 'blob';
+  }
+
+  /** Case-insensitive LIKE. */
+  ilike(column: Expression<string>, pattern: string): RawBuilder<boolean> {
+    return this.name === 'postgres' ? sql<boolean>`${column} ILIKE ${pattern}` : sql<boolean>`${column} LIKE ${pattern}`;
+  }
+
+  /**
+   * Serialises writers that must see each other's results (the audit hash chain). PostgreSQL takes
+   * a transaction-scoped advisory lock; SQLite already has a single writer per transaction.
+   */
+  async lockForTransaction(tx: Tx, key: number): Promise<void> {
+    if (this.name === 'postgres') await sql`SELECT pg_advisory_xact_lock(${key})`.execute(tx);
+  }
+
+  /** `FOR UPDATE SKIP LOCKED` where the engine has it, so that concurrent job runners never collide. */
+  skipLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query: Q): Q {
+    return this.name === 'postgres' ? query.forUpdate().skipLocked() : query;
+  }
+}
+
+export const toBool = (value: number | boolean | null | undefined): boolean => value === 1 || value === true;
+export const fromBool = (value: boolean): number => (value ? 1 : 0);

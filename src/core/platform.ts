@@ -1,0 +1,48 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { AuditTrail } from './audit.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { Dialect, openDatabase, type Database, type Db } from './db.js';
+import { LOG_REDACT_PATHS, logSerializers } from './http.js';
+import { PersonalDataVault } from './personal-data.js';
+
+/**
+ * Everything a capability needs from the outside world, built once in the composition root and
+ * handed down. Nothing in it is process-local state that another server copy would need.
+ */
+export interface Platform {
+  config: Config;
+  database: Database;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  audit: AuditTrail;
+  vault: PersonalDataVault;
+  logger: Logger;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, serializers: logSerializers, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+}
+
+export function openPlatform(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Platform {
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: config.databasePoolSize,
+    sqliteFile: path.join(config.dataDir, 'tongban.sqlite'),
+  });
+  const dialect = new Dialect(database.dialect);
+  const clock = options.clock ?? systemClock;
+  return {
+    config,
+    database,
+    db: database.db,
+    dialect,
+    clock,
+    audit: new AuditTrail(database.db, dialect, clock),
+    vault: new PersonalDataVault(config.secrets.encryptionKey, config.secrets.lookupKey),
+    logger: options.logger ?? createLogger(config.logLevel),
+  };
+}
