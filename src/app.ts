@@ -3,14 +3,21 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from './core/errors.js';
 import { createHttpApp } from './core/http.js';
 import type { Platform } from './core/platform.js';
+import { identityRoutes, registerAuthentication, type BearerResolver } from './identity/routes.js';
+import { createServices, type Services } from './services.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
-export async function buildApp(platform: Platform) {
+export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
   const app = await createHttpApp({
     logger: platform.logger,
     production: platform.config.production,
     publicUrl: platform.config.publicUrl,
   });
+
+  const bearer: { resolve?: BearerResolver } = {};
+  registerAuthentication(app, services.identity, bearer);
+  const cookie = { secure: platform.config.production };
+  identityRoutes(app, services.identity, cookie);
 
   app.get(
     '/api/health',

@@ -27,6 +27,8 @@ export const SETTINGS: Setting[] = [
   { name: 'ENCRYPTION_KEY', description: 'AES-256-GCM key for personal data at rest, 32 bytes in base64.', secret: true },
   { name: 'LOOKUP_KEY', description: 'HMAC key for the searchable hash of ID and phone numbers, 32 bytes in base64.', secret: true },
   { name: 'SIGNING_JWKS', description: 'JSON Web Key Set with the private keys that sign ID tokens and certificates (RS256 and EdDSA).', secret: true },
+  { name: 'POPULATION_REGISTRY_URL', description: 'HTTPS endpoint of the population registry adapter; when absent the embedded registry of synthetic residents is used.' },
+  { name: 'POPULATION_REGISTRY_TOKEN', description: 'Bearer token for the population registry adapter.', secret: true },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long is ended.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after login, used or not.', default: '12' },
 ];
@@ -48,6 +50,8 @@ export interface Config {
   databaseSchema: string;
   databasePoolSize: number;
   logLevel: string;
+  populationRegistryUrl?: string;
+  populationRegistryToken?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   secrets: Secrets;
@@ -180,6 +184,8 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     databaseSchema,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     logLevel,
+    populationRegistryUrl: env.POPULATION_REGISTRY_URL || undefined,
+    populationRegistryToken: env.POPULATION_REGISTRY_TOKEN || undefined,
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     secrets: await loadSecrets(env, production, dataDir),

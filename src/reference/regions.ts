@@ -118,6 +118,8 @@ function buildIndex(): RegionIndex {
     childrenByCode.set(region.code, members);
   }
   for (const list of childrenByCode.values()) list.sort((a, b) => a.code.localeCompare(b.code));
+  // Lookups hand out the indexed objects themselves; freezing keeps one caller from editing another's.
+  for (const region of byCode.values()) Object.freeze(region);
 
   return { byCode, childrenByCode, provinces: provinceRegions };
 }

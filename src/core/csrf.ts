@@ -1,0 +1,47 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './errors.js';
+import { newToken } from './ids.js';
+
+export const ANONYMOUS_CSRF_COOKIE = 'tb_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The token a form must carry: the session's own when signed in, otherwise a random value kept
+ * in a SameSite cookie (double submit), set here when the form is first rendered.
+ */
+export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+  if (request.principal?.kind === 'account') return request.principal.csrfToken;
+  let token = request.cookies[ANONYMOUS_CSRF_COOKIE];
+  if (!token || token.length < 20) {
+    token = newToken(24);
+    reply.setCookie(ANONYMOUS_CSRF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    request.cookies[ANONYMOUS_CSRF_COOKIE] = token;
+  }
+  return token;
+}
+
+/**
+ * Every state-changing request that a browser could send cross-site must prove it came from our
+ * own page. JSON requests cannot be sent cross-site without a CORS preflight (which we never
+ * grant), and bearer-token clients carry no ambient credentials, so only forms need the token.
+ */
+export function checkCsrf(request: FastifyRequest): void {
+  // Only GET, HEAD and POST can be sent cross-site without a CORS preflight; of these POST changes state.
+  if (SAFE_METHODS.has(request.method) || request.method !== 'POST') return;
+  if (request.headers.authorization) return;
+  const contentType = (request.headers['content-type'] ?? '').toLowerCase();
+  if (contentType.startsWith('application/json')) return;
+  const expected = request.principal?.kind === 'account' ? request.principal.csrfToken : request.cookies[ANONYMOUS_CSRF_COOKIE];
+  const body = request.body as Record<string, unknown> | undefined;
+  const given = (request.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+  if (!expected || !given || !same(expected, given)) {
+    throw new AppError(403, 'csrf', 'error.forbidden.title', 'error.csrf.detail');
+  }
+}

@@ -1,0 +1,82 @@
+export {
+  NATIONWIDE_REGION_CODE,
+  ancestors,
+  children,
+  getRegion,
+  isKnownRegion,
+  isWithin,
+  preloadRegions,
+  provinceOf,
+  provinces,
+  regionPath,
+  type Region,
+  type RegionLevel,
+} from './regions.js';
+export {
+  allIndustries,
+  getIndustry,
+  industrySection,
+  isIndustryWithin,
+  isKnownIndustryClass,
+  parseCsv,
+  parseIndustryTable,
+  type Industry,
+  type IndustryLevel,
+} from './industries.js';
+export {
+  SIZE_CLASS_TABLE,
+  classifyEnterpriseSize,
+  indicatorsOf,
+  sizeClassRowFor,
+  type EnterpriseSizeInput,
+  type EnterpriseSizeResult,
+  type LowerBounds,
+  type SizeClass,
+  type SizeClassRow,
+  type SizeIndicator,
+} from './size-class.js';
+export {
+  residentIdCheckCharacter,
+  upgradeResidentId15,
+  validateResidentId,
+  type ResidencePermitHolder,
+  type ResidentIdInfo,
+  type ResidentIdOptions,
+  type ResidentIdReason,
+  type ResidentIdResult,
+} from './resident-id.js';
+export {
+  REGISTRATION_AUTHORITIES,
+  USCC_CHARACTERS,
+  entityTypeFromUscc,
+  organizationCodeCheckCharacter,
+  usccCheckCharacter,
+  validateUscc,
+  type CodeAndName,
+  type EntityType,
+  type RegistrationAuthority,
+  type UsccInfo,
+  type UsccReason,
+  type UsccResult,
+} from './uscc.js';
+export {
+  CalendarYearNotLoadedError,
+  InvalidCalendarDataError,
+  WorkingCalendar,
+  chineseDaysYears,
+  defaultWorkingCalendar,
+  validateCalendarYear,
+  type CalendarValidationError,
+  type CalendarYearData,
+  type HolidayEntry,
+} from './calendar.js';
+export { isIsoDate, shanghaiDate, shanghaiToday, type IsoDate } from './dates.js';
+export {
+  makeOrganizationCode,
+  makeResidentId,
+  makeUscc,
+  organizationCodeBodyFromNumber,
+  sequenceForSex,
+  type ResidentIdParts,
+  type UsccParts,
+} from './testing.js';
