@@ -45,6 +45,19 @@ async function withPlatform<T>(work: (platform: import('./core/platform.js').Pla
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    const { ConfigError } = await import('./core/config.js');
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

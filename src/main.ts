@@ -3,6 +3,7 @@ import { migrateToLatest } from './core/migrate.js';
 import { openPlatform } from './core/platform.js';
 import { buildApp } from './app.js';
 import { MIGRATIONS } from './migrations.js';
+import { createServices } from './services.js';
 
 export interface ServeOptions {
   demo: boolean;
@@ -23,12 +24,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const platform = openPlatform(config);
   await migrateToLatest(platform.database, MIGRATIONS);
+  const services = createServices(platform);
   if (options.demo) {
     const { seedDemo, printDemoAccounts } = await import('./demo/seed.js');
-    const seeded = await seedDemo(platform);
-    printDemoAccounts(seeded, config.publicUrl);
+    printDemoAccounts(await seedDemo(platform, services), config.publicUrl);
   }
-  const app = await buildApp(platform);
+  const app = await buildApp(platform, services);
   const shutdown = async () => {
     await app.close();
     await platform.database.close();
