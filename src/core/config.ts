@@ -10,7 +10,8 @@ export interface Setting {
   name: string;
   description: string;
   default?: string;
-  secret?: boolean;
+  /** Generated and kept in DATA_DIR in embedded mode; required in production. */
+  generated?: boolean;
 }
 
 export const SETTINGS: Setting[] = [
@@ -23,12 +24,12 @@ export const SETTINGS: Setting[] = [
   { name: 'DATABASE_SCHEMA', description: 'PostgreSQL schema to use (created if missing); tests use one fresh schema per run.', default: 'public' },
   { name: 'DATABASE_POOL_SIZE', description: 'Maximum PostgreSQL connections per process.', default: '10' },
   { name: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info' },
-  { name: 'SESSION_SECRET', description: 'Secret for session and CSRF tokens (at least 32 characters).', secret: true },
-  { name: 'ENCRYPTION_KEY', description: 'AES-256-GCM key for personal data at rest, 32 bytes in base64.', secret: true },
-  { name: 'LOOKUP_KEY', description: 'HMAC key for the searchable hash of ID and phone numbers, 32 bytes in base64.', secret: true },
-  { name: 'SIGNING_JWKS', description: 'JSON Web Key Set with the private keys that sign ID tokens and certificates (RS256 and EdDSA).', secret: true },
+  { name: 'SESSION_SECRET', description: 'Secret for session and CSRF tokens (at least 32 characters).', generated: true },
+  { name: 'ENCRYPTION_KEY', description: 'AES-256-GCM key for personal data at rest, 32 bytes in base64.', generated: true },
+  { name: 'LOOKUP_KEY', description: 'HMAC key for the searchable hash of ID and phone numbers, 32 bytes in base64.', generated: true },
+  { name: 'SIGNING_JWKS', description: 'JSON Web Key Set with the private keys that sign ID tokens and certificates (RS256 and EdDSA).', generated: true },
   { name: 'POPULATION_REGISTRY_URL', description: 'HTTPS endpoint of the population registry adapter; when absent the embedded registry of synthetic residents is used.' },
-  { name: 'POPULATION_REGISTRY_TOKEN', description: 'Bearer token for the population registry adapter.', secret: true },
+  { name: 'POPULATION_REGISTRY_TOKEN', description: 'Bearer token for the population registry adapter.' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long is ended.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after login, used or not.', default: '12' },
 ];
