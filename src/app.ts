@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from './core/errors.js';
 import { createHttpApp } from './core/http.js';
 import type { Platform } from './core/platform.js';
+import { identityAdminRoutes } from './identity/admin-routes.js';
 import { identityRoutes, registerAuthentication, type BearerResolver } from './identity/routes.js';
+import { referenceRoutes } from './reference/routes.js';
 import { createServices, type Services } from './services.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
@@ -18,6 +20,8 @@ export async function buildApp(platform: Platform, services: Services = createSe
   registerAuthentication(app, services.identity, bearer);
   const cookie = { secure: platform.config.production };
   identityRoutes(app, services.identity, cookie);
+  referenceRoutes(app, { calendar: services.calendar, clock: platform.clock });
+  identityAdminRoutes(app, services.identity);
 
   app.get(
     '/api/health',

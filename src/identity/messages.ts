@@ -34,6 +34,8 @@ export const identityMessages = defineMessages(
     'identity.session.notFound': '没有找到这个会话，它可能已经结束。',
     'identity.person.notFound': '没有找到这个人员。',
     'identity.purpose.required': '查阅个人信息须说明事由（如办件编号）。',
+    'identity.region.unknown': '不是有效的行政区划代码。',
+    'identity.department.unknown': '没有这个部门。',
     'identity.sms.code': '【通办】您的验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。',
   },
   {
@@ -69,6 +71,8 @@ export const identityMessages = defineMessages(
     'identity.session.notFound': 'This session was not found; it may have ended already.',
     'identity.person.notFound': 'No such person.',
     'identity.purpose.required': 'Reading personal data needs a stated purpose (such as an application number).',
+    'identity.region.unknown': 'This is not a valid region code.',
+    'identity.department.unknown': 'No such department.',
     'identity.sms.code': '[Tongban] Your code is {code}, valid for {minutes} minutes. Do not share it.',
   },
 );

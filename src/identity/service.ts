@@ -606,6 +606,10 @@ export class IdentityService {
 
   // Staff and departments (administration and demo data)
 
+  audit(entry: Parameters<Platform['audit']['record']>[0]): Promise<void> {
+    return this.platform.audit.record(entry);
+  }
+
   async createDepartment(input: { code: string; nameZh: string; nameEn: string; level: 'national' | 'provincial' | 'city' | 'county'; regionCode: string }) {
     const existing = await this.store.departmentByCode(input.code);
     if (existing) return existing;
@@ -683,12 +687,55 @@ export class IdentityService {
     return { personId: person.id, accountId: account.id };
   }
 
+  /**
+   * Imports persons already verified elsewhere (a legacy system's accounts, benchmarks), in
+   * batches of 500 per transaction. They share the given password hash until they change it.
+   */
+  async importVerifiedPersons(inputs: { name: string; idNumber: string; phone: string }[], passwordHash: string): Promise<number> {
+    const nowIso = this.now().toISOString();
+    const today = shanghaiDate(this.now());
+    for (let start = 0; start < inputs.length; start += 500) {
+      const persons: Person[] = [];
+      const accounts: Account[] = [];
+      for (const input of inputs.slice(start, start + 500)) {
+        const id = idNumberProblem(input.idNumber, today);
+        const person: Person = {
+          id: newId(),
+          name: input.name,
+          idNumberEnc: this.platform.vault.encrypt(id.normalized),
+          idNumberHash: this.hash('resident-id', id.normalized),
+          phoneEnc: this.platform.vault.encrypt(input.phone),
+          phoneHash: this.hash('phone', input.phone),
+          birthDate: id.birthDate,
+          sex: id.sex,
+          regionCode: id.region,
+          realNameLevel: 2,
+          createdAt: nowIso,
+          updatedAt: nowIso,
+        };
+        persons.push(person);
+        accounts.push({ id: newId(), personId: person.id, staffId: null, username: null, passwordHash, totpSecretEnc: null, totpEnrolledAt: null, totpLastStep: null, status: 'active', createdAt: nowIso });
+      }
+      await this.store.transaction((tx) => this.store.insertPersonsBulk(tx, persons, accounts));
+    }
+    return inputs.length;
+  }
+
+  static hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, ARGON2_OPTIONS);
+  }
+
   /** Finds a real-name-verified person by name and ID number (the verification API and SSO need this). */
   async findVerifiedPerson(name: string, idNumber: string): Promise<Person | undefined> {
     const id = validateResidentId(idNumber, { today: shanghaiDate(this.now()) });
     if (!id.valid) return undefined;
     const person = await this.store.personByIdHash(this.hash('resident-id', id.normalized));
     return person && person.name === name.trim() ? person : undefined;
+  }
+
+  /** A person by id (other capabilities, e.g. enterprises, need the name and real-name level). */
+  personById(personId: string): Promise<Person | undefined> {
+    return this.store.personById(personId);
   }
 
   decryptIdNumber(person: Person): string {

@@ -143,6 +143,12 @@ export class IdentityStore {
     await tx.updateTable('persons').set(changes).where('id', '=', id).execute();
   }
 
+  /** Bulk import (migration from a legacy system, benchmarks): many persons with their accounts in one transaction. */
+  async insertPersonsBulk(tx: Tx, persons: Person[], accounts: Account[]): Promise<void> {
+    await tx.insertInto('persons').values(persons).execute();
+    await tx.insertInto('accounts').values(accounts).execute();
+  }
+
   accountById(id: string) {
     return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
