@@ -4,6 +4,7 @@ import { AppError } from './core/errors.js';
 import { createHttpApp } from './core/http.js';
 import type { Platform } from './core/platform.js';
 import { identityAdminRoutes } from './identity/admin-routes.js';
+import { enterpriseRoutes } from './identity/enterprises/routes.js';
 import { identityRoutes, registerAuthentication, type BearerResolver } from './identity/routes.js';
 import { referenceRoutes } from './reference/routes.js';
 import { createServices, type Services } from './services.js';
@@ -22,6 +23,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
   identityRoutes(app, services.identity, cookie);
   referenceRoutes(app, { calendar: services.calendar, clock: platform.clock });
   identityAdminRoutes(app, services.identity);
+  enterpriseRoutes(app, services.enterprises);
 
   app.get(
     '/api/health',

@@ -30,6 +30,8 @@ export const SETTINGS: Setting[] = [
   { name: 'SIGNING_JWKS', description: 'JSON Web Key Set with the private keys that sign ID tokens and certificates (RS256 and EdDSA).', generated: true },
   { name: 'POPULATION_REGISTRY_URL', description: 'HTTPS endpoint of the population registry adapter; when absent the embedded registry of synthetic residents is used.' },
   { name: 'POPULATION_REGISTRY_TOKEN', description: 'Bearer token for the population registry adapter.' },
+  { name: 'ENTERPRISE_REGISTRY_URL', description: 'HTTPS endpoint of the enterprise registry adapter; when absent the embedded registry of synthetic enterprises is used.' },
+  { name: 'ENTERPRISE_REGISTRY_TOKEN', description: 'Bearer token for the enterprise registry adapter.' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long is ended.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after login, used or not.', default: '12' },
 ];
@@ -53,6 +55,8 @@ export interface Config {
   logLevel: string;
   populationRegistryUrl?: string;
   populationRegistryToken?: string;
+  enterpriseRegistryUrl?: string;
+  enterpriseRegistryToken?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   secrets: Secrets;
@@ -187,6 +191,8 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     logLevel,
     populationRegistryUrl: env.POPULATION_REGISTRY_URL || undefined,
     populationRegistryToken: env.POPULATION_REGISTRY_TOKEN || undefined,
+    enterpriseRegistryUrl: env.ENTERPRISE_REGISTRY_URL || undefined,
+    enterpriseRegistryToken: env.ENTERPRISE_REGISTRY_TOKEN || undefined,
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     secrets: await loadSecrets(env, production, dataDir),

@@ -1,6 +1,7 @@
 import type { Role } from '../core/auth.js';
 import type { Platform } from '../core/platform.js';
-import { makeResidentId } from '../reference/testing.js';
+import type { SessionPrincipal } from '../core/auth.js';
+import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
 
 export interface DemoAccount {
@@ -65,6 +66,8 @@ export async function seedDemo(platform: Platform, services: Services = createSe
     }
   }
 
+  await seedEnterprises(services);
+
   const staff: { username: string; name: string; department: string; regionCode: string; roles: Role[]; totp: string; label: string }[] = [
     { username: 'officer.pudong', name: '赵敏', department: 'SH-PD-SAMR', regionCode: '310115', roles: ['officer'], totp: DEMO_TOTP.officer, label: 'officer (Pudong)' },
     { username: 'supervisor.shanghai', name: '孙立', department: 'SH-SAMR', regionCode: '310000', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Shanghai)' },
@@ -91,6 +94,85 @@ export async function seedDemo(platform: Platform, services: Services = createSe
   const unregistered = DEMO_RESIDENTS.find((r) => !r.registered)!;
   accounts.push({ role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` });
   return { created: !already, accounts };
+}
+
+export const DEMO_ENTERPRISES = [
+  {
+    uscc: makeUscc({ region: '310115', organizationCodeBody: organizationCodeBodyFromNumber(810_001) }),
+    name: '上海浦江云数科技有限公司',
+    legalRepresentative: DEMO_RESIDENTS[0],
+    regionCode: '310115',
+    industryCode: '6513',
+    entityType: 'enterprise' as const,
+    establishedOn: '2019-06-18',
+    employees: 46,
+    insuredEmployees: 41,
+    operatingRevenueFen: 1_860_000_000,
+    totalAssetsFen: 2_350_000_000,
+    taxpayerType: 'general' as const,
+    taxCreditRating: 'A' as const,
+    qualifications: ['高新技术企业', '专精特新中小企业'],
+    opened: true,
+  },
+  {
+    uscc: makeUscc({ region: '330106', organizationCodeBody: organizationCodeBodyFromNumber(810_002) }),
+    name: '杭州西湖边小馆餐饮有限公司',
+    legalRepresentative: DEMO_RESIDENTS[1],
+    regionCode: '330106',
+    industryCode: '6210',
+    entityType: 'enterprise' as const,
+    establishedOn: '2023-03-01',
+    employees: 12,
+    insuredEmployees: 9,
+    operatingRevenueFen: 320_000_000,
+    totalAssetsFen: 150_000_000,
+    taxpayerType: 'smallScale' as const,
+    taxCreditRating: 'B' as const,
+    qualifications: ['食品经营许可'],
+    opened: false,
+  },
+  {
+    uscc: makeUscc({ category: '2', region: '310115', organizationCodeBody: organizationCodeBodyFromNumber(810_003) }),
+    name: '浦东新区王芳便利店',
+    legalRepresentative: DEMO_RESIDENTS[0],
+    regionCode: '310115',
+    industryCode: '5292',
+    entityType: 'individualBusiness' as const,
+    establishedOn: '2025-09-10',
+    employees: 2,
+    opened: false,
+  },
+];
+
+/** The synthetic enterprise registry, and one enterprise already opened on the platform by its legal representative. */
+async function seedEnterprises(services: Services): Promise<void> {
+  await services.enterpriseRegistry.add(
+    DEMO_ENTERPRISES.map(({ legalRepresentative, opened: _opened, ...enterprise }) => ({
+      ...enterprise,
+      legalRepresentativeName: legalRepresentative.name,
+      legalRepresentativeIdNumber: legalRepresentative.idNumber,
+    })),
+  );
+  for (const enterprise of DEMO_ENTERPRISES.filter((e) => e.opened)) {
+    const person = await services.identity.findVerifiedPerson(enterprise.legalRepresentative.name, enterprise.legalRepresentative.idNumber);
+    if (!person) continue;
+    const principal: SessionPrincipal = {
+      kind: 'account',
+      accountId: '',
+      sessionId: '',
+      personId: person.id,
+      staffId: null,
+      roles: ['person'],
+      displayName: person.name,
+      departmentId: null,
+      regionCode: null,
+      mfaPassed: false,
+      mfaEnrolled: false,
+      csrfToken: '',
+    };
+    const mine = await services.enterprises.myEnterprises(principal);
+    if (!mine.some((e) => e.uscc === enterprise.uscc)) await services.enterprises.openEnterprise(principal, { uscc: enterprise.uscc });
+  }
 }
 
 export function printDemoAccounts(result: SeedResult, url: string): void {
