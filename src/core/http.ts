@@ -64,6 +64,22 @@ function checkJsonShape(value: unknown, depth: number): string | undefined {
   return undefined;
 }
 
+/**
+ * JSON Pointer to the first string or key holding a NUL character. PostgreSQL text cannot store
+ * one (the query fails), so such input is refused as a field problem before it reaches a store.
+ */
+function findNulCharacter(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : undefined;
+  if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const innerPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.includes('\u0000')) return innerPath;
+    const found = findNulCharacter(inner, innerPath, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function badRequest(code: string, detailKey: Parameters<typeof translate>[1], params?: MessageParams, fields: FieldProblem[] = []) {
   return new AppError(400, code, 'error.badRequest.title', detailKey as never, params, fields);
 }
@@ -175,6 +191,9 @@ export async function createHttpApp(options: HttpOptions) {
   // The platform's own JSON parser: same limits as Fastify's, plus a depth limit and a ban on
   // prototype keys, each answered with a message that says which rule was broken.
   app.removeContentTypeParser('application/json');
+  // Fastify also takes text/plain by default; no route wants a bare string, and a JSON body sent as
+  // text/plain deserves "send application/json" (415) rather than "expected an object".
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: API_BODY_LIMIT }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
@@ -188,6 +207,12 @@ export async function createHttpApp(options: HttpOptions) {
     if (problem === 'tooDeep') return done(badRequest('jsonTooDeep', 'error.tooDeep.detail'), undefined);
     if (problem) return done(badRequest('forbiddenKey', 'error.forbiddenKey.detail', { key: problem.slice(4) }), undefined);
     done(null, parsed);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const field =
+      findNulCharacter(request.body, '') ?? findNulCharacter(request.query, '/querystring') ?? findNulCharacter(request.params, '/params');
+    if (field) throw new AppError(400, 'validation', 'error.validation.title', 'error.validation.detail', {}, [{ field, message: 'field.nulCharacter' }]);
   });
 
   await app.register(cookie);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { AuditTrail } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -22,8 +22,10 @@ export interface Platform {
   logger: Logger;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, serializers: logSerializers, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+/** The platform's logger: JSON lines to stdout, or to `destination` (tests capture what would be logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, serializers: logSerializers, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export function openPlatform(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Platform {

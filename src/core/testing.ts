@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { ManualClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { migrateToLatest } from './migrate.js';
@@ -19,7 +20,9 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function createTestPlatform(options: { clock?: ManualClock; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(
+  options: { clock?: ManualClock; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestPlatform> {
   const { MIGRATIONS } = await import('../migrations.js');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tongban-test-'));
   const schema = `t_${newToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}_${Date.now().toString(36)}`;
@@ -33,7 +36,7 @@ export async function createTestPlatform(options: { clock?: ManualClock; env?: R
   };
   const config: Config = await loadConfig(env);
   const clock = options.clock ?? new ManualClock();
-  const platform = openPlatform(config, { clock: clock as Clock, logger: createLogger(config.logLevel) });
+  const platform = openPlatform(config, { clock: clock as Clock, logger: options.logger ?? createLogger(config.logLevel) });
   await migrateToLatest(platform.database, MIGRATIONS);
   return {
     platform,

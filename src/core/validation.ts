@@ -34,6 +34,9 @@ const ajvTypeKeys: Record<string, MessageKey> = {
   array: 'type.array',
 };
 
+/** A property name as one JSON Pointer segment (RFC 6901), so that a key such as "a/b" names one field. */
+const pointerSegment = (name: unknown) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
+
 /** Turns ajv's errors into field problems a person can read (one per field, the first wins). */
 export function fieldProblems(errors: ErrorObject[] | null | undefined, prefix = ''): FieldProblem[] {
   const byField = new Map<string, FieldProblem>();
@@ -43,11 +46,11 @@ export function fieldProblems(errors: ErrorObject[] | null | undefined, prefix =
     let problem: Omit<FieldProblem, 'field'>;
     switch (error.keyword) {
       case 'required':
-        field = `${field}/${String(params.missingProperty)}`;
+        field = `${field}/${pointerSegment(params.missingProperty)}`;
         problem = { message: 'field.required' };
         break;
       case 'additionalProperties':
-        field = `${field}/${String(params.additionalProperty)}`;
+        field = `${field}/${pointerSegment(params.additionalProperty)}`;
         problem = { message: 'field.unexpected' };
         break;
       case 'type': {

@@ -79,7 +79,6 @@ export const AccessLogEntry = Type.Object({
 export const PersonParams = Type.Object({ personId: Type.String({ maxLength: 64 }) });
 export const PurposeQuery = Type.Object(
   { purpose: Type.String({ minLength: 1, maxLength: 200, description: 'Why the data is read, e.g. an application number' }) },
-  { additionalProperties: false },
 );
 
 export const StaffPersonView = Type.Object({

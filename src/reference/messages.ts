@@ -1,0 +1,76 @@
+import { defineMessages, type KeysOf } from '../core/i18n.js';
+
+/**
+ * Messages of the reference data API. The validators' reasons are phrased for the department or
+ * citizen who typed the number, so that a form can show them as they are.
+ */
+export const referenceMessages = defineMessages(
+  {
+    'reference.residentId.valid': '这是一个有效的公民身份号码。',
+    'reference.residentId.length': '公民身份号码应为 18 位（旧的 15 位号码也可）。',
+    'reference.residentId.invalidCharacters': '公民身份号码只能包含数字和末位的 X，请使用半角字符。',
+    'reference.residentId.unknownRegion': '公民身份号码前 6 位不是有效的行政区划代码。',
+    'reference.residentId.invalidBirthDate': '公民身份号码中的出生日期不是真实的日期。',
+    'reference.residentId.futureBirthDate': '公民身份号码中的出生日期晚于今天。',
+    'reference.residentId.checkCharacter': '公民身份号码的校验位不正确，请核对每一位。',
+    'reference.uscc.valid': '这是一个有效的统一社会信用代码。',
+    'reference.uscc.length': '统一社会信用代码应为 18 位。',
+    'reference.uscc.invalidCharacters': '统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V），请使用半角字符。',
+    'reference.uscc.unknownAuthority': '统一社会信用代码第 1 位不是已知的登记管理部门代码。',
+    'reference.uscc.unknownCategory': '统一社会信用代码第 2 位不是该登记管理部门的机构类别代码。',
+    'reference.uscc.unknownRegion': '统一社会信用代码第 3-8 位不是有效的行政区划代码。',
+    'reference.uscc.organizationCodeCheck': '统一社会信用代码中的组织机构代码（第 9-17 位）校验不通过。',
+    'reference.uscc.checkCharacter': '统一社会信用代码的校验位不正确，请核对每一位。',
+    'reference.region.notFound': '没有代码为 {code} 的行政区划。',
+    'reference.industry.notFound': '没有代码为 {code} 的国民经济行业分类。',
+    'reference.industry.notAClass': '请填写 4 位的行业小类代码（GB/T 4754-2017）。',
+    'reference.calendar.yearNotLoaded': '{year} 年的工作日历尚未加载，无法计算工作日。请联系管理员加载国务院公布的当年节假日安排。',
+    'reference.calendar.invalid': '日历数据有误，请更正标出的每一处后重新上传。',
+    'reference.calendar.yearMismatch': '上传内容的年份与地址中的年份 {year} 不一致。',
+    'reference.calendar.notAnObject': '应为一个对象。',
+    'reference.calendar.invalidYear': '年份应为 1949 至 2999 之间的整数。',
+    'reference.calendar.notAnArray': '应为一个列表。',
+    'reference.calendar.invalidDate': '应为真实存在的日期，格式为 YYYY-MM-DD。',
+    'reference.calendar.dateOutsideYear': '日期不在所上传的年份内。',
+    'reference.calendar.duplicateDate': '这个日期已经列出过一次。',
+    'reference.calendar.invalidName': '节日名称不能为空，且不超过 100 个字符。',
+    'reference.calendar.workdayNotWeekend': '调休上班日应为周六或周日；工作日本来就要上班。',
+    'reference.calendar.holidayAndWorkday': '这个日期同时被列为节假日和调休上班日。',
+  },
+  {
+    'reference.residentId.valid': 'This is a valid resident identity number.',
+    'reference.residentId.length': 'A resident identity number has 18 characters (an old 15-digit number is accepted too).',
+    'reference.residentId.invalidCharacters': 'A resident identity number has only digits and a final X; use half-width characters.',
+    'reference.residentId.unknownRegion': 'The first 6 digits of the identity number are not a valid region code.',
+    'reference.residentId.invalidBirthDate': 'The birth date in the identity number is not a real date.',
+    'reference.residentId.futureBirthDate': 'The birth date in the identity number is after today.',
+    'reference.residentId.checkCharacter': 'The check character of the identity number is wrong; check every digit.',
+    'reference.uscc.valid': 'This is a valid unified social credit code.',
+    'reference.uscc.length': 'A unified social credit code has 18 characters.',
+    'reference.uscc.invalidCharacters': 'A unified social credit code has only digits and capital letters (not I, O, Z, S, V); use half-width characters.',
+    'reference.uscc.unknownAuthority': 'The first character is not a known registration authority code.',
+    'reference.uscc.unknownCategory': 'The second character is not a category of that registration authority.',
+    'reference.uscc.unknownRegion': 'Characters 3-8 are not a valid region code.',
+    'reference.uscc.organizationCodeCheck': 'The organisation code inside the credit code (characters 9-17) fails its check.',
+    'reference.uscc.checkCharacter': 'The check character of the credit code is wrong; check every character.',
+    'reference.region.notFound': 'There is no administrative division with code {code}.',
+    'reference.industry.notFound': 'There is no industry with code {code} in GB/T 4754-2017.',
+    'reference.industry.notAClass': 'Enter a 4-digit industry class code (GB/T 4754-2017).',
+    'reference.calendar.yearNotLoaded': 'The working-day calendar for {year} has not been loaded, so working days cannot be counted. Ask an administrator to load the State Council holiday arrangement for that year.',
+    'reference.calendar.invalid': 'The calendar data has problems; correct each one marked and upload it again.',
+    'reference.calendar.yearMismatch': 'The year in the upload differs from the year {year} in the address.',
+    'reference.calendar.notAnObject': 'Must be an object.',
+    'reference.calendar.invalidYear': 'The year must be a whole number from 1949 to 2999.',
+    'reference.calendar.notAnArray': 'Must be a list.',
+    'reference.calendar.invalidDate': 'Must be a real date written YYYY-MM-DD.',
+    'reference.calendar.dateOutsideYear': 'The date is not in the year being uploaded.',
+    'reference.calendar.duplicateDate': 'This date is already listed.',
+    'reference.calendar.invalidName': 'The holiday name must not be empty and at most 100 characters.',
+    'reference.calendar.workdayNotWeekend': 'An adjusted working day must be a Saturday or Sunday; weekdays are working days anyway.',
+    'reference.calendar.holidayAndWorkday': 'This date is listed both as a holiday and as an adjusted working day.',
+  },
+);
+
+declare module '../core/i18n.js' {
+  interface MessageKeys extends KeysOf<typeof referenceMessages> {}
+}
