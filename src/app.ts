@@ -6,6 +6,8 @@ import type { Platform } from './core/platform.js';
 import { identityAdminRoutes } from './identity/admin-routes.js';
 import { enterpriseRoutes } from './identity/enterprises/routes.js';
 import { identityRoutes, registerAuthentication, type BearerResolver } from './identity/routes.js';
+import { identityPageRoutes } from './identity/pages/routes.js';
+import { registerPortal } from './web/portal.js';
 import { referenceRoutes } from './reference/routes.js';
 import { createServices, type Services } from './services.js';
 
@@ -20,6 +22,8 @@ export async function buildApp(platform: Platform, services: Services = createSe
   const bearer: { resolve?: BearerResolver } = {};
   registerAuthentication(app, services.identity, bearer);
   const cookie = { secure: platform.config.production };
+  registerPortal(app, { secureCookies: cookie.secure, production: platform.config.production });
+  identityPageRoutes(app, { ...services, cookie, production: platform.config.production });
   identityRoutes(app, services.identity, cookie);
   referenceRoutes(app, { calendar: services.calendar, clock: platform.clock });
   identityAdminRoutes(app, services.identity);

@@ -179,15 +179,6 @@ export async function createHttpApp(options: HttpOptions) {
     htmlErrorRenderer = renderer;
   });
 
-  app.decorateRequest('locale', 'zh-CN');
-  app.addHook('onRequest', async (request, reply) => {
-    const fromQuery = new URL(request.url, 'http://x').searchParams.get('lang');
-    const fromCookie = request.cookies?.lang;
-    request.locale = isLocale(fromQuery) ? fromQuery : isLocale(fromCookie) ? fromCookie : negotiateLocale(request.headers['accept-language']);
-    reply.header('x-request-id', request.id);
-    reply.header('content-language', request.locale);
-  });
-
   // The platform's own JSON parser: same limits as Fastify's, plus a depth limit and a ban on
   // prototype keys, each answered with a message that says which rule was broken.
   app.removeContentTypeParser('application/json');
@@ -216,6 +207,16 @@ export async function createHttpApp(options: HttpOptions) {
   });
 
   await app.register(cookie);
+  // After the cookie plugin, so that the remembered `lang` cookie is already parsed.
+  app.decorateRequest('locale', 'zh-CN');
+  app.addHook('onRequest', async (request, reply) => {
+    const fromQuery = new URL(request.url, 'http://x').searchParams.get('lang');
+    const fromCookie = request.cookies?.lang;
+    request.locale = isLocale(fromQuery) ? fromQuery : isLocale(fromCookie) ? fromCookie : negotiateLocale(request.headers['accept-language']);
+    reply.header('x-request-id', request.id);
+    reply.header('content-language', request.locale);
+  });
+
   await app.register(formbody, { bodyLimit: API_BODY_LIMIT });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
