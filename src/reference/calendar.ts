@@ -230,7 +230,8 @@ export class WorkingCalendar {
   workingDaysBetween(from: IsoDate, to: IsoDate): number {
     const start = parseDate(from);
     const end = parseDate(to);
-    if (end < start) return -this.workingDaysBetween(to, from);
+    // `|| 0` keeps an empty backwards interval at 0 rather than -0.
+    if (end < start) return -this.workingDaysBetween(to, from) || 0;
     let count = 0;
     for (let day = start + 1; day <= end; day++) if (this.#isWorkingDayNumber(day)) count++;
     return count;
