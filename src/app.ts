@@ -5,6 +5,7 @@ import { createHttpApp } from './core/http.js';
 import type { Platform } from './core/platform.js';
 import { identityAdminRoutes } from './identity/admin-routes.js';
 import { enterpriseRoutes } from './identity/enterprises/routes.js';
+import { oidcRoutes } from './identity/oidc/routes.js';
 import { identityRoutes, registerAuthentication, type BearerResolver } from './identity/routes.js';
 import { identityPageRoutes } from './identity/pages/routes.js';
 import { registerPortal } from './web/portal.js';
@@ -19,7 +20,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
     publicUrl: platform.config.publicUrl,
   });
 
-  const bearer: { resolve?: BearerResolver } = {};
+  const bearer: { resolve?: BearerResolver } = { resolve: (token) => services.oidc.resolveClientToken(token) };
   registerAuthentication(app, services.identity, bearer);
   const cookie = { secure: platform.config.production };
   registerPortal(app, { secureCookies: cookie.secure, production: platform.config.production });
@@ -27,6 +28,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
   identityRoutes(app, services.identity, cookie);
   referenceRoutes(app, { calendar: services.calendar, clock: platform.clock });
   identityAdminRoutes(app, services.identity);
+  oidcRoutes(app, services.oidc);
   enterpriseRoutes(app, services.enterprises);
 
   app.get(

@@ -2,8 +2,9 @@ import { auditMigration } from './core/audit.js';
 import type { PlatformMigration } from './core/migrate.js';
 import { enterprisesMigration } from './identity/enterprises/migrations.js';
 import { identityMigration } from './identity/migrations.js';
+import { oidcMigration } from './identity/oidc/store.js';
 import { outboxMigration } from './notifications/outbox.js';
 import { referenceCalendarMigration } from './reference/store.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, referenceCalendarMigration, outboxMigration, identityMigration, enterprisesMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, outboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration];

@@ -2,6 +2,7 @@ import type { Platform } from './core/platform.js';
 import { EmbeddedEnterpriseRegistry, HttpEnterpriseRegistry } from './identity/enterprises/registry.js';
 import { EnterpriseService } from './identity/enterprises/service.js';
 import { EnterpriseStore } from './identity/enterprises/store.js';
+import { OidcService } from './identity/oidc/service.js';
 import { IdentityService } from './identity/service.js';
 import { EmbeddedPopulationRegistry, HttpPopulationRegistry } from './identity/registry.js';
 import { IdentityStore } from './identity/store.js';
@@ -28,7 +29,8 @@ export function createServices(platform: Platform) {
       : enterpriseRegistry,
   );
   const calendar = new CalendarService(platform.db, platform.audit, platform.clock);
-  return { outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises };
+  const oidc = new OidcService(platform, identity);
+  return { outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc };
 }
 
 export type Services = ReturnType<typeof createServices>;
