@@ -47,6 +47,8 @@ export async function startServer(command: string[], env: Record<string, string 
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Its own process group, so that stopping `npm start` stops the server under it too.
+    detached: true,
   });
   await waitForHealth(url, child);
   return {
@@ -57,7 +59,7 @@ export async function startServer(command: string[], env: Record<string, string 
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
       }),
   };
 }

@@ -102,12 +102,11 @@ export function identityRoutes(app: HttpApp, identity: IdentityService, cookie: 
       // Rotation: whatever session this browser had before is ended, the new one replaces it.
       if (request.principal?.kind === 'account') await identity.logout(request.principal).catch(() => undefined);
       setSessionCookie(reply, session, cookie);
-      const principal = await identity.resolveSession(session.token);
       return reply.status(201).send({
         mfaRequired: session.mfaRequired,
         mfaEnrollmentRequired: session.mfaEnrollmentRequired,
         expiresAt: session.expiresAt,
-        csrfToken: principal?.csrfToken ?? '',
+        csrfToken: session.csrfToken,
       });
     },
   );
