@@ -2,7 +2,7 @@ import { auditMigration } from './core/audit.js';
 import type { PlatformMigration } from './core/migrate.js';
 import { enterprisesMigration } from './identity/enterprises/migrations.js';
 import { identityMigration } from './identity/migrations.js';
-import { oidcMigration } from './identity/oidc/store.js';
+import { oidcMigration } from './identity/oidc/migrations.js';
 import { outboxMigration } from './notifications/outbox.js';
 import { referenceCalendarMigration } from './reference/store.js';
 
