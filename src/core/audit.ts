@@ -105,32 +105,62 @@ export class AuditTrail {
     private readonly clock: Clock,
   ) {}
 
-  async record(entry: AuditEntry, tx?: Tx): Promise<void> {
-    if (tx) return this.append(tx, entry);
-    await this.db.transaction().execute((inner) => this.append(inner, entry));
+  private pending: { entry: AuditEntry; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+
+  /**
+   * Appends an event. Inside a caller's transaction it is written there; otherwise concurrent
+   * events are group-committed: each caller's promise resolves only once its event is durable, but
+   * the chain head is read and the lock taken once per batch rather than once per event.
+   */
+  record(entry: AuditEntry, tx?: Tx): Promise<void> {
+    if (tx) return this.append(tx, [entry]);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
   }
 
-  private async append(tx: Tx, entry: AuditEntry): Promise<void> {
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        await this.db.transaction().execute((tx) => this.append(tx, batch.map((item) => item.entry)));
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async append(tx: Tx, entries: AuditEntry[]): Promise<void> {
     await this.dialect.lockForTransaction(tx, AUDIT_LOCK_KEY);
     const last = await tx.selectFrom('auditEvents').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const fields: ChainedFields = {
-      id: newId(),
-      occurredAt: this.clock.now().toISOString(),
-      action: entry.action,
-      actorType: entry.actor.type,
-      actorId: entry.actor.id ?? null,
-      actorLabel: entry.actor.label ?? null,
-      subjectPersonId: entry.subjectPersonId ?? null,
-      subjectEnterpriseId: entry.subjectEnterpriseId ?? null,
-      purpose: entry.purpose ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-      outcome: entry.outcome ?? 'success',
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    await tx
-      .insertInto('auditEvents')
-      .values({ ...fields, hash: auditHash(fields) } as never)
-      .execute();
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const occurredAt = this.clock.now().toISOString();
+    const rows = entries.map((entry) => {
+      const fields: ChainedFields = {
+        id: newId(),
+        occurredAt,
+        action: entry.action,
+        actorType: entry.actor.type,
+        actorId: entry.actor.id ?? null,
+        actorLabel: entry.actor.label ?? null,
+        subjectPersonId: entry.subjectPersonId ?? null,
+        subjectEnterpriseId: entry.subjectEnterpriseId ?? null,
+        purpose: entry.purpose ?? null,
+        detail: JSON.stringify(entry.detail ?? {}),
+        outcome: entry.outcome ?? 'success',
+        prevHash,
+      };
+      prevHash = auditHash(fields);
+      return { ...fields, hash: prevHash };
+    });
+    await tx.insertInto('auditEvents').values(rows as never).execute();
   }
 
   /** Events about one person, newest first: what the "who accessed my data" page shows. */
