@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { SessionPrincipal } from '../../core/auth.js';
 import type { Platform } from '../../core/platform.js';
 import { databaseAdapter } from './adapter.js';
@@ -67,7 +68,12 @@ export interface ProviderHooks {
 
 const SESSION_COOKIE = '_session';
 
-export function createProvider(platform: Platform, store: OidcStore, hooks: ProviderHooks): Provider {
+/**
+ * oidc-provider (with Koa) is loaded on first use rather than at start-up: it is the largest
+ * module the platform has, and most server starts serve their first request without it.
+ */
+export async function createProvider(platform: Platform, store: OidcStore, hooks: ProviderHooks): Promise<Provider> {
+  const { default: Provider } = await import('oidc-provider');
   const secure = platform.config.production;
   // Cookie keys derive from the session secret, so every server copy signs cookies alike.
   const cookieKey = createHmac('sha256', platform.config.secrets.sessionSecret).update('oidc-cookies').digest('base64url');

@@ -1,3 +1,4 @@
+import type Provider from 'oidc-provider';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createElement } from 'react';
@@ -25,8 +26,9 @@ import type { OidcService } from './service.js';
  * interaction pages, client administration and the identity-verification API.
  */
 export function oidcRoutes(app: HttpApp, oidc: OidcService): void {
-  const callback = oidc.provider.callback();
+  let callback: ReturnType<Provider['callback']> | undefined;
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    callback ??= (await oidc.provider()).callback();
     handToProvider(request, reply);
     reply.hijack();
     await callback(request.raw, reply.raw);
@@ -42,12 +44,12 @@ export function oidcRoutes(app: HttpApp, oidc: OidcService): void {
 
   const finish = async (request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>, merge: boolean) => {
     reply.hijack();
-    await oidc.provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: merge });
+    await (await oidc.provider()).interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: merge });
   };
 
   const details = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      return await oidc.provider.interactionDetails(request.raw, reply.raw);
+      return await (await oidc.provider()).interactionDetails(request.raw, reply.raw);
     } catch {
       // No interaction cookie, or it expired: nothing to continue.
       return undefined;

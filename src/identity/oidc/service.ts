@@ -20,7 +20,7 @@ import { OidcStore } from './store.js';
  */
 export class OidcService {
   readonly store: OidcStore;
-  readonly provider: Provider;
+  private providerReady: Promise<Provider> | undefined;
   /** The audit label of the client behind a resolved token, for the rest of that one request. */
   private readonly clientLabels = new WeakMap<ClientPrincipal, string>();
 
@@ -29,7 +29,11 @@ export class OidcService {
     private readonly identity: IdentityService,
   ) {
     this.store = new OidcStore(platform.db);
-    this.provider = createProvider(platform, this.store, {
+  }
+
+  /** The provider, built on first use (see createProvider). */
+  provider(): Promise<Provider> {
+    return (this.providerReady ??= createProvider(this.platform, this.store, {
       findAccount: async (ctx, sub) => {
         const person = await this.identity.personById(sub);
         if (!person) return undefined;
@@ -40,7 +44,7 @@ export class OidcService {
         if (request.principal?.kind === 'account') await this.identity.logout(request.principal);
       },
       pages: providerPages(),
-    });
+    }));
   }
 
   /**
@@ -52,14 +56,14 @@ export class OidcService {
     const session = ctx.oidc.session;
     if (!client || !session?.accountId) return undefined;
     const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
-    const current = grantId ? await this.provider.Grant.find(grantId) : undefined;
+    const current = grantId ? await (await this.provider()).Grant.find(grantId) : undefined;
     if (current) return current;
     const consent = await this.store.consent(session.accountId, client.clientId);
     if (!consent) return undefined;
     const granted = new Set(consent.scopes.split(' '));
     const requested = String(ctx.oidc.params?.scope ?? 'openid').split(' ');
     if (!requested.every((scope) => granted.has(scope))) return undefined;
-    const grant = new this.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+    const grant = new (await this.provider()).Grant({ clientId: client.clientId, accountId: session.accountId });
     grant.addOIDCScope(requested.join(' '));
     await grant.save();
     session.grantIdFor(client.clientId, grant.jti);
@@ -104,7 +108,7 @@ export class OidcService {
 
   /** Records the person's consent and makes the grant the provider continues with. */
   async grantConsent(personId: string, clientId: string, scopes: string[]): Promise<string> {
-    const grant = new this.provider.Grant({ clientId, accountId: personId });
+    const grant = new (await this.provider()).Grant({ clientId, accountId: personId });
     grant.addOIDCScope(scopes.join(' '));
     const grantId = await grant.save();
     await this.store.saveConsent({ personId, clientId, scopes: scopes.join(' '), grantedAt: this.platform.clock.now().toISOString() });
@@ -195,7 +199,7 @@ export class OidcService {
    */
   async resolveClientToken(token: string): Promise<ClientPrincipal | null> {
     if (token.length < 20 || token.length > 200) return null;
-    const found = await this.provider.ClientCredentials.find(token);
+    const found = await (await this.provider()).ClientCredentials.find(token);
     if (!found?.clientId || found.isExpired) return null;
     const client = await this.store.clientWithDepartment(found.clientId);
     if (!client || client.disabledAt) return null;
