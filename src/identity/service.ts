@@ -171,32 +171,8 @@ export class IdentityService {
 
     const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);
     const nowIso = this.now().toISOString();
-    const person: Person = {
-      id: newId(),
-      name,
-      idNumberEnc: this.platform.vault.encrypt(id.normalized),
-      idNumberHash: idHash,
-      phoneEnc: null,
-      phoneHash: null,
-      birthDate: id.birthDate,
-      sex: id.sex,
-      regionCode: id.region,
-      realNameLevel: 1,
-      createdAt: nowIso,
-      updatedAt: nowIso,
-    };
-    const account: Account = {
-      id: newId(),
-      personId: person.id,
-      staffId: null,
-      username: null,
-      passwordHash,
-      totpSecretEnc: null,
-      totpEnrolledAt: null,
-      totpLastStep: null,
-      status: 'active',
-      createdAt: nowIso,
-    };
+    const person = this.newPerson(name, id, null, 1, nowIso);
+    const account = personAccount(person.id, passwordHash, nowIso);
     let challengeId = '';
     try {
       await this.store.transaction(async (tx) => {
@@ -664,32 +640,8 @@ export class IdentityService {
   async createVerifiedPerson(input: { name: string; idNumber: string; phone: string; password?: string; passwordHash?: string; realNameLevel?: number }) {
     const id = idNumberProblem(input.idNumber, shanghaiDate(this.now()));
     const nowIso = this.now().toISOString();
-    const person: Person = {
-      id: newId(),
-      name: input.name,
-      idNumberEnc: this.platform.vault.encrypt(id.normalized),
-      idNumberHash: this.hash('resident-id', id.normalized),
-      phoneEnc: this.platform.vault.encrypt(input.phone),
-      phoneHash: this.hash('phone', input.phone),
-      birthDate: id.birthDate,
-      sex: id.sex,
-      regionCode: id.region,
-      realNameLevel: input.realNameLevel ?? 2,
-      createdAt: nowIso,
-      updatedAt: nowIso,
-    };
-    const account: Account = {
-      id: newId(),
-      personId: person.id,
-      staffId: null,
-      username: null,
-      passwordHash: input.passwordHash ?? (await argon2.hash(input.password ?? newToken(), ARGON2_OPTIONS)),
-      totpSecretEnc: null,
-      totpEnrolledAt: null,
-      totpLastStep: null,
-      status: 'active',
-      createdAt: nowIso,
-    };
+    const person = this.newPerson(input.name, id, input.phone, input.realNameLevel ?? 2, nowIso);
+    const account = personAccount(person.id, input.passwordHash ?? (await argon2.hash(input.password ?? newToken(), ARGON2_OPTIONS)), nowIso);
     await this.store.transaction((tx) => this.store.insertPerson(tx, person, account));
     return { personId: person.id, accountId: account.id };
   }
@@ -705,27 +657,31 @@ export class IdentityService {
       const persons: Person[] = [];
       const accounts: Account[] = [];
       for (const input of inputs.slice(start, start + 500)) {
-        const id = idNumberProblem(input.idNumber, today);
-        const person: Person = {
-          id: newId(),
-          name: input.name,
-          idNumberEnc: this.platform.vault.encrypt(id.normalized),
-          idNumberHash: this.hash('resident-id', id.normalized),
-          phoneEnc: this.platform.vault.encrypt(input.phone),
-          phoneHash: this.hash('phone', input.phone),
-          birthDate: id.birthDate,
-          sex: id.sex,
-          regionCode: id.region,
-          realNameLevel: 2,
-          createdAt: nowIso,
-          updatedAt: nowIso,
-        };
+        const person = this.newPerson(input.name, idNumberProblem(input.idNumber, today), input.phone, 2, nowIso);
         persons.push(person);
-        accounts.push({ id: newId(), personId: person.id, staffId: null, username: null, passwordHash, totpSecretEnc: null, totpEnrolledAt: null, totpLastStep: null, status: 'active', createdAt: nowIso });
+        accounts.push(personAccount(person.id, passwordHash, nowIso));
       }
       await this.store.transaction((tx) => this.store.insertPersonsBulk(tx, persons, accounts));
     }
     return inputs.length;
+  }
+
+  /** A person row with the ID number (and phone, once confirmed) sealed and hashed for lookup. */
+  private newPerson(name: string, id: ReturnType<typeof idNumberProblem>, phone: string | null, realNameLevel: number, nowIso: string): Person {
+    return {
+      id: newId(),
+      name,
+      idNumberEnc: this.platform.vault.encrypt(id.normalized),
+      idNumberHash: this.hash('resident-id', id.normalized),
+      phoneEnc: phone ? this.platform.vault.encrypt(phone) : null,
+      phoneHash: phone ? this.hash('phone', phone) : null,
+      birthDate: id.birthDate,
+      sex: id.sex,
+      regionCode: id.region,
+      realNameLevel,
+      createdAt: nowIso,
+      updatedAt: nowIso,
+    };
   }
 
   static hashPassword(password: string): Promise<string> {
@@ -752,6 +708,10 @@ export class IdentityService {
   decryptPhone(person: Person): string | null {
     return person.phoneEnc ? this.platform.vault.decrypt(person.phoneEnc) : null;
   }
+}
+
+function personAccount(personId: string, passwordHash: string, nowIso: string): Account {
+  return { id: newId(), personId, staffId: null, username: null, passwordHash, totpSecretEnc: null, totpEnrolledAt: null, totpLastStep: null, status: 'active', createdAt: nowIso };
 }
 
 export function actorOf(principal: SessionPrincipal): AuditActor {
