@@ -3,7 +3,7 @@ import { migrateToLatest } from './core/migrate.js';
 import { openPlatform } from './core/platform.js';
 import { buildApp } from './app.js';
 import { MIGRATIONS } from './migrations.js';
-import { createServices } from './services.js';
+import { createServices, scheduleRecurringJobs } from './services.js';
 
 export interface ServeOptions {
   demo: boolean;
@@ -30,7 +30,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     printDemoAccounts(await seedDemo(platform, services), config.publicUrl);
   }
   const app = await buildApp(platform, services);
+  await scheduleRecurringJobs(services);
+  services.jobs.start();
   const shutdown = async () => {
+    await services.jobs.stop();
     await app.close();
     await platform.database.close();
     process.exit(0);

@@ -1,3 +1,4 @@
+import { JobRunner } from './core/jobs.js';
 import type { Platform } from './core/platform.js';
 import { EmbeddedEnterpriseRegistry, HttpEnterpriseRegistry } from './identity/enterprises/registry.js';
 import { EnterpriseService } from './identity/enterprises/service.js';
@@ -30,7 +31,21 @@ export function createServices(platform: Platform) {
   );
   const calendar = new CalendarService(platform.db, platform.audit, platform.clock);
   const oidc = new OidcService(platform, identity);
-  return { outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc };
+  const jobs = new JobRunner(platform.db, platform.dialect, platform.clock, platform.logger);
+  // Messages are also sent right after the commit that wrote them; this catches any a stopped process left behind.
+  jobs.handle('outbox.deliver', async () => {
+    await outbox.deliverPending();
+  });
+  jobs.handle('oidc.cleanup', async () => {
+    await oidc.store.deleteExpired(platform.clock.now().toISOString());
+  });
+  return { outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The recurring background jobs every deployment runs (each is one database row, shared by all copies). */
+export async function scheduleRecurringJobs(services: Services): Promise<void> {
+  await services.jobs.every('outbox.deliver', 10_000);
+  await services.jobs.every('oidc.cleanup', 3_600_000);
+}
