@@ -36,6 +36,9 @@ export function createServices(platform: Platform) {
   jobs.handle('outbox.deliver', async () => {
     await outbox.deliverPending();
   });
+  jobs.handle('identity.cleanup', async () => {
+    await identity.cleanUp();
+  });
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
@@ -48,4 +51,5 @@ export type Services = ReturnType<typeof createServices>;
 export async function scheduleRecurringJobs(services: Services): Promise<void> {
   await services.jobs.every('outbox.deliver', 10_000);
   await services.jobs.every('oidc.cleanup', 3_600_000);
+  await services.jobs.every('identity.cleanup', 3_600_000);
 }

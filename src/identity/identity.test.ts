@@ -142,4 +142,16 @@ describe('a resident registers with her real name, confirms her phone and logs i
     expect(log[0].who).toContain('浦东新区市场监督管理局');
     expect((await t.platform.audit.verify()).ok).toBe(true);
   });
+
+  it('a clean-up job removes sessions a day after they ended, but keeps live ones', async () => {
+    const services = createServices(t.platform);
+    t.clock.advance(25 * 3_600_000);
+    const live = cookieOf(await t.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', payload: { login: wang.phone, password: wang.password } }));
+    const count = async () => Number((await t.platform.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const removed = await services.identity.cleanUp();
+    expect(removed.sessions).toBeGreaterThan(0);
+    expect(await count()).toBeLessThan(before);
+    expect((await t.app.inject({ url: '/api/v1/identity/me', headers: { cookie: live } })).statusCode).toBe(200);
+  });
 });

@@ -444,6 +444,14 @@ export class IdentityService {
     return count;
   }
 
+  /**
+   * Removes sessions that ended (expired or revoked) over a day ago, back-off counters whose last
+   * failure is older than the reset window, and expired phone codes. Logins stay in the audit trail.
+   */
+  cleanUp() {
+    return this.store.deleteStale(new Date(this.now().getTime() - THROTTLE_RESET_MS).toISOString());
+  }
+
   // Second factor (TOTP, RFC 6238)
 
   private totp(secret: string, label: string): OTPAuth.TOTP {

@@ -309,6 +309,25 @@ export class IdentityStore {
     return Number(result.numUpdatedRows);
   }
 
+  /** Housekeeping: sessions ended before `beforeIso`, stale back-off counters and spent codes. */
+  async deleteStale(beforeIso: string): Promise<{ sessions: number; throttles: number; challenges: number }> {
+    const sessions = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expiresAt', '<', beforeIso), eb('revokedAt', '<', beforeIso)]))
+      .executeTakeFirst();
+    const throttles = await this.db
+      .deleteFrom('loginThrottle')
+      .where('lastFailureAt', '<', beforeIso)
+      .where((eb) => eb.or([eb('blockedUntil', 'is', null), eb('blockedUntil', '<', beforeIso)]))
+      .executeTakeFirst();
+    const challenges = await this.db.deleteFrom('phoneChallenges').where('expiresAt', '<', beforeIso).executeTakeFirst();
+    return {
+      sessions: Number(sessions.numDeletedRows),
+      throttles: Number(throttles.numDeletedRows),
+      challenges: Number(challenges.numDeletedRows),
+    };
+  }
+
   // Login throttling
 
   throttle(key: string) {
