@@ -126,6 +126,14 @@ export class Dialect {
     return this.name === 'postgres' ? 'bytea' : 'blob';
   }
 
+  /** A top-level text field of a JSON column (`key` is a fixed name from our code, never input). */
+  jsonText(column: string, key: string): RawBuilder<string | null> {
+    if (!/^\w+$/.test(key)) throw new Error(`jsonText: unsafe key ${key}`);
+    return this.name === 'postgres'
+      ? sql<string | null>`(${sql.ref(column)}::jsonb ->> ${sql.lit(key)})`
+      : sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)})`;
+  }
+
   /** Case-insensitive LIKE. */
   ilike(column: Expression<string>, pattern: string): RawBuilder<boolean> {
     return this.name === 'postgres' ? sql<boolean>`${column} ILIKE ${pattern}` : sql<boolean>`${column} LIKE ${pattern}`;

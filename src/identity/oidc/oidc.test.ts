@@ -379,6 +379,19 @@ describe('a department verifies an identity with its client credentials', () => 
     );
   });
 
+  it('refuses an expired access token at once', async () => {
+    const row = await t.platform.db.selectFrom('oidcPayloads').selectAll().where('model', '=', 'ClientCredentials').where('id', '=', plainToken).executeTakeFirstOrThrow();
+    const payload = JSON.parse(row.payload) as { exp: number };
+    expect((await verify(plainToken, { name: li.name, idNumber: li.idNumber })).statusCode).toBe(403);
+    await t.platform.db
+      .updateTable('oidcPayloads')
+      .set({ payload: JSON.stringify({ ...payload, exp: Math.floor(Date.now() / 1000) - 1 }) })
+      .where('model', '=', 'ClientCredentials')
+      .where('id', '=', plainToken)
+      .execute();
+    expect((await verify(plainToken, { name: li.name, idNumber: li.idNumber })).statusCode).toBe(401);
+  });
+
   it('takes no token from a wrong secret, and stops accepting tokens of a disabled client at once', async () => {
     const wrong = await fetch(`${base}/oidc/token`, {
       method: 'POST',

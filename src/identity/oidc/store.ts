@@ -1,9 +1,12 @@
-import type { Db } from '../../core/db.js';
+import type { Dialect, Db } from '../../core/db.js';
 import type { OidcClientsTable, OidcConsentsTable, OidcPayloadsTable } from './migrations.js';
 
 /** The SQL of single sign-on: provider payloads, registered clients and remembered consents. */
 export class OidcStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   async upsertPayload(row: OidcPayloadsTable): Promise<void> {
     await this.db
@@ -52,6 +55,29 @@ export class OidcStore {
   }
 
   /** The client with its department's names in one query: the verification API's hot path. */
+  /**
+   * A client-credentials access token with the client and department it belongs to, in one read:
+   * this runs on every call of the verification API.
+   */
+  clientCredential(token: string) {
+    return this.db
+      .selectFrom('oidcPayloads')
+      .innerJoin('oidcClients', (join) => join.on('oidcClients.clientId', '=', this.dialect.jsonText('oidcPayloads.payload', 'clientId')))
+      .leftJoin('departments', 'departments.id', 'oidcClients.departmentId')
+      .select([
+        'oidcPayloads.payload',
+        'oidcPayloads.expiresAt',
+        'oidcClients.clientId',
+        'oidcClients.name',
+        'oidcClients.departmentId',
+        'oidcClients.disabledAt',
+        'departments.nameZh as departmentNameZh',
+      ])
+      .where('oidcPayloads.model', '=', 'ClientCredentials')
+      .where('oidcPayloads.id', '=', token)
+      .executeTakeFirst();
+  }
+
   clientWithDepartment(clientId: string) {
     return this.db
       .selectFrom('oidcClients')
