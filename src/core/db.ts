@@ -134,11 +134,6 @@ export class Dialect {
       : sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)})`;
   }
 
-  /** Case-insensitive LIKE. */
-  ilike(column: Expression<string>, pattern: string): RawBuilder<boolean> {
-    return this.name === 'postgres' ? sql<boolean>`${column} ILIKE ${pattern}` : sql<boolean>`${column} LIKE ${pattern}`;
-  }
-
   /**
    * Serialises writers that must see each other's results (the audit hash chain). PostgreSQL takes
    * a transaction-scoped advisory lock; SQLite already has a single writer per transaction.

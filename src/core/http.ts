@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, type FieldProblem } from './errors.js';
 import { newId } from './ids.js';
 import { isLocale, negotiateLocale, translate, type Locale, type MessageParams } from './i18n.js';
-import { bodyAjv, fieldProblems, queryAjv } from './validation.js';
+import { bodyAjv, fieldProblems, pointerSegment, queryAjv } from './validation.js';
 import './messages.js';
 
 export const API_BODY_LIMIT = 64 * 1024;
@@ -72,7 +72,7 @@ function findNulCharacter(value: unknown, path: string, depth = 0): string | und
   if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : undefined;
   if (!value || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return undefined;
   for (const [key, inner] of Object.entries(value)) {
-    const innerPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const innerPath = `${path}/${pointerSegment(key)}`;
     if (key.includes('\u0000')) return innerPath;
     const found = findNulCharacter(inner, innerPath, depth + 1);
     if (found) return found;

@@ -25,10 +25,6 @@ export function defineMessages<const Zh extends Record<string, string>>(
   return zh;
 }
 
-export function hasMessage(key: string): boolean {
-  return catalogue['zh-CN'].has(key);
-}
-
 export function translate(locale: Locale, key: MessageKey | string, params: MessageParams = {}): string {
   const text = catalogue[locale].get(key) ?? catalogue[DEFAULT_LOCALE].get(key) ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

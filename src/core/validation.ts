@@ -35,7 +35,7 @@ const ajvTypeKeys: Record<string, MessageKey> = {
 };
 
 /** A property name as one JSON Pointer segment (RFC 6901), so that a key such as "a/b" names one field. */
-const pointerSegment = (name: unknown) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
+export const pointerSegment = (name: unknown) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Turns ajv's errors into field problems a person can read (one per field, the first wins). */
 export function fieldProblems(errors: ErrorObject[] | null | undefined, prefix = ''): FieldProblem[] {

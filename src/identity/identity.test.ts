@@ -155,3 +155,35 @@ describe('a resident registers with her real name, confirms her phone and logs i
     expect((await t.app.inject({ url: '/api/v1/identity/me', headers: { cookie: live } })).statusCode).toBe(200);
   });
 });
+
+describe('a resident whose code expired asks for a new one', () => {
+  let t: TestApp;
+  const chen = { name: '陈静', idNumber: makeResidentId({ region: '440305', birthDate: '1996-12-12', sequence: 208 }), phone: '13900000004', password: 'shenzhen-bay-1996' };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createServices(t.platform).embeddedRegistry.add([{ name: chen.name, idNumber: chen.idNumber }]);
+  });
+  afterAll(() => t.close());
+
+  it('gets a new code that works, while the expired one and the replaced challenge do not', async () => {
+    const { challengeId } = (await t.app.inject({ method: 'POST', url: '/api/v1/identity/registrations', payload: chen })).json();
+    const oldCode = await lastSmsCode(t);
+    t.clock.advance(6 * 60_000);
+    const expired = await t.app.inject({ method: 'POST', url: `/api/v1/identity/registrations/${challengeId}/confirm`, payload: { code: oldCode } });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.json().code).toBe('challengeExpired');
+
+    const resent = await t.app.inject({ method: 'POST', url: `/api/v1/identity/registrations/${challengeId}/resend`, headers: { 'content-type': 'application/json' }, payload: {} });
+    expect(resent.statusCode).toBe(201);
+    const fresh = resent.json().challengeId as string;
+    expect(fresh).not.toBe(challengeId);
+    const again = await t.app.inject({ method: 'POST', url: `/api/v1/identity/registrations/${challengeId}/resend`, headers: { 'content-type': 'application/json' }, payload: {} });
+    expect(again.statusCode).toBe(404);
+
+    const confirmed = await t.app.inject({ method: 'POST', url: `/api/v1/identity/registrations/${fresh}/confirm`, payload: { code: await lastSmsCode(t) } });
+    expect(confirmed.json()).toEqual({ realNameLevel: 2 });
+    const afterConfirm = await t.app.inject({ method: 'POST', url: `/api/v1/identity/registrations/${fresh}/resend`, headers: { 'content-type': 'application/json' }, payload: {} });
+    expect(afterConfirm.statusCode).toBe(404);
+  });
+});

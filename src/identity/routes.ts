@@ -95,6 +95,19 @@ export function identityRoutes(app: HttpApp, identity: IdentityService, cookie: 
   );
 
   app.post(
+    '/api/v1/identity/registrations/:challengeId/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send a new code to the phone of an unconfirmed registration; the old code stops working',
+        params: ChallengeParams,
+        response: { 201: Type.Object({ challengeId: Type.String() }) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await identity.resendRegistrationCode(request.params.challengeId, request.locale)),
+  );
+
+  app.post(
     '/api/v1/identity/sessions',
     { schema: { tags, summary: 'Log in with password; sets the session cookie', body: LoginBody, response: { 201: LoginResult } } },
     async (request, reply) => {

@@ -221,17 +221,26 @@ export class IdentityService {
     return id;
   }
 
-  /** Sends a fresh code for a registration whose phone is not yet confirmed. */
-  async resendRegistrationCode(personId: string, challengeId: string, locale: Locale): Promise<string> {
+  /**
+   * Sends a fresh code for a registration whose phone is not yet confirmed (the first expired or
+   * was used up). The new challenge goes to the same phone; the hourly limit per phone still holds.
+   */
+  async resendRegistrationCode(challengeId: string, locale: Locale): Promise<{ challengeId: string }> {
     const previous = await this.store.challengeById(challengeId);
-    if (!previous || previous.personId !== personId) throw notFound('challengeNotFound', 'identity.challenge.notFound');
+    if (!previous || previous.purpose !== 'register' || previous.consumedAt || !previous.personId) {
+      throw notFound('challengeNotFound', 'identity.challenge.notFound');
+    }
+    const person = await this.store.personById(previous.personId);
+    if (!person || person.realNameLevel >= 2) throw notFound('challengeNotFound', 'identity.challenge.notFound');
     const phone = this.platform.vault.decrypt(previous.phoneEnc);
     let id = '';
     await this.store.transaction(async (tx) => {
-      id = await this.createChallenge(tx, 'register', phone, personId, locale);
+      // The old code stops working: only the newest one confirms the phone.
+      await tx.updateTable('phoneChallenges').set({ consumedAt: this.now().toISOString() }).where('id', '=', previous.id).execute();
+      id = await this.createChallenge(tx, 'register', phone, previous.personId, locale);
     });
     await this.outbox.deliverPending();
-    return id;
+    return { challengeId: id };
   }
 
   /** Step two: the code from the SMS confirms the phone and raises the real-name level to 2. */
@@ -586,13 +595,6 @@ export class IdentityService {
       purpose: event.purpose,
       outcome: event.outcome,
     }));
-  }
-
-  /** Account activity the person did themselves (logins, session changes). */
-  async ownActivity(principal: SessionPrincipal) {
-    if (!principal.personId) return [];
-    const events = await this.platform.audit.forPerson(principal.personId, ['identity.login', 'identity.logout', 'identity.sessionRevoked', 'identity.allSessionsRevoked', 'identity.mfa']);
-    return events.map((event) => ({ at: event.occurredAt, action: event.action, outcome: event.outcome }));
   }
 
   // Staff and departments (administration and demo data)

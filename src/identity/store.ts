@@ -181,10 +181,6 @@ export class IdentityStore {
     await tx.insertInto('accounts').values(account).execute();
   }
 
-  staffById(id: string) {
-    return this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   async insertDepartment(department: Department): Promise<void> {
     await this.db.insertInto('departments').values(department).execute();
   }

@@ -117,6 +117,8 @@ export class Outbox {
       .selectFrom('outboxMessages')
       .select(['id', 'channel', 'recipientMasked', 'body', 'createdAt', 'sentAt'])
       .orderBy('createdAt', 'desc')
+      // Ids are time-ordered (UUIDv7), so they break ties between messages of the same instant.
+      .orderBy('id', 'desc')
       .limit(limit)
       .execute();
   }

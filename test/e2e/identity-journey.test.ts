@@ -91,7 +91,10 @@ for (const javaScriptEnabled of [true, false]) {
       await check('register-confirm');
     });
 
-    it('enters the SMS code and reaches real-name level 2', async () => {
+    it('asks for a new code, enters it and reaches real-name level 2', async () => {
+      const firstUrl = page.url();
+      await page.getByRole('button', { name: '重新发送验证码' }).click();
+      await page.waitForURL((url) => url.toString() !== firstUrl && url.pathname === '/register/confirm');
       const confirmUrl = page.url();
       const code = javaScriptEnabled ? await codeFromService(resident.phone) : await codeFromOutboxPage(page, resident.phone);
       if (!javaScriptEnabled) await page.goto(confirmUrl);

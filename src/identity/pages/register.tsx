@@ -57,6 +57,11 @@ function ConfirmPhoneForm({ challenge, showDevHint }: { challenge: string; showD
         />
         <Button>{t('pages.confirm.submit')}</Button>
       </Form>
+      <Form action="/register/resend">
+        <input type="hidden" name="challenge" value={challenge} />
+        <p>{t('pages.confirm.resend.lead')}</p>
+        <Button variant="secondary">{t('pages.confirm.resend')}</Button>
+      </Form>
       {showDevHint ? (
         <InsetText>
           {t('pages.confirm.devHint')} <a href="/dev/outbox">{t('web.footer.devOutbox')}</a>
@@ -131,6 +136,18 @@ export function registrationPages(app: HttpApp, deps: IdentityPageDeps): void {
       if (missing) throw missing;
       await deps.identity.confirmPhone(challenge, values.code!);
       return seeOther(reply, '/register/done');
+    } catch (error) {
+      return showConfirm(request, reply, challenge, formStateFrom(error, request, values, 'code'));
+    }
+  });
+
+  app.post('/register/resend', { schema: { hide: true } }, async (request, reply) => {
+    const values = formBody(request);
+    const challenge = values.challenge ?? '';
+    if (!CHALLENGE_PATTERN.test(challenge)) return seeOther(reply, '/register');
+    try {
+      const fresh = await deps.identity.resendRegistrationCode(challenge, request.locale);
+      return seeOther(reply, `/register/confirm?challenge=${encodeURIComponent(fresh.challengeId)}`);
     } catch (error) {
       return showConfirm(request, reply, challenge, formStateFrom(error, request, values, 'code'));
     }
