@@ -236,7 +236,7 @@ export class IdentityService {
     let id = '';
     await this.store.transaction(async (tx) => {
       // The old code stops working: only the newest one confirms the phone.
-      await tx.updateTable('phoneChallenges').set({ consumedAt: this.now().toISOString() }).where('id', '=', previous.id).execute();
+      await this.store.consumeChallenge(tx, previous.id, this.now().toISOString());
       id = await this.createChallenge(tx, 'register', phone, previous.personId, locale);
     });
     await this.outbox.deliverPending();
@@ -262,7 +262,7 @@ export class IdentityService {
     if (holder && holder.id !== challenge.personId) throw conflict('phoneInUse', 'identity.phoneInUse');
     const nowIso = this.now().toISOString();
     await this.store.transaction(async (tx) => {
-      await tx.updateTable('phoneChallenges').set({ consumedAt: nowIso }).where('id', '=', challenge.id).execute();
+      await this.store.consumeChallenge(tx, challenge.id, nowIso);
       await this.store.updatePerson(tx, challenge.personId!, {
         phoneEnc: challenge.phoneEnc,
         phoneHash: challenge.phoneHash,

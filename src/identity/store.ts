@@ -362,6 +362,10 @@ export class IdentityStore {
     return Number(row.n);
   }
 
+  async consumeChallenge(tx: Tx, id: string, at: string): Promise<void> {
+    await tx.updateTable('phoneChallenges').set({ consumedAt: at }).where('id', '=', id).execute();
+  }
+
   async updateChallenge(id: string, changes: Partial<PhoneChallengesTable>): Promise<void> {
     await this.db.updateTable('phoneChallenges').set(changes).where('id', '=', id).execute();
   }

@@ -215,7 +215,7 @@ export function formStateFrom(
   const errors: FormError[] = problem.errors?.length
     ? problem.errors.map((e) => ({ field: inputIdOf(e.field), message: e.message }))
     : [{ field: fallbackField, message: problem.detail ?? problem.title }];
-  return { values: kept, errors, status: error.status === 401 || error.status === 404 || error.status === 410 || error.status === 409 || error.status === 422 || error.status === 429 ? error.status : 400 };
+  return { values: kept, errors, status: error.status };
 }
 
 function describedBy(...ids: (string | false | undefined)[]): string | undefined {

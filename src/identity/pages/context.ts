@@ -16,10 +16,23 @@ export interface IdentityPageDeps {
   production: boolean;
 }
 
-/** A `next` address that stays on this site (a path, never `//other.example` or a full URL). */
+/**
+ * A `next` address that stays on this site. Browsers ignore tabs and newlines inside URLs and
+ * treat `\` like `/`, so `/\t/evil.example` would leave the site: the value is resolved as a URL
+ * and kept only if it has no such characters and resolves to a path on our own origin.
+ */
 export function safeNext(value: unknown, fallback = '/account'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 300) return fallback;
-  return value;
+  if (typeof value !== 'string' || value.length > 300 || !value.startsWith('/')) return fallback;
+  if (/[\u0000-\u0020\u007f\\]/.test(value)) return fallback;
+  const origin = 'http://tongban.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== origin) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export function queryOf(request: FastifyRequest): Record<string, string | undefined> {

@@ -119,8 +119,14 @@ describe('the enterprise pages: a legal representative opens her company and man
 
   it('never redirects outside the site after sign-in', async () => {
     const browser = new FormBrowser(t);
-    const response = await browser.submit('/login', '/login', { login: lin.phone, password: lin.password, next: '//evil.example/' });
-    expect(response.headers.location).toBe('/account');
+    for (const next of ['//evil.example/', '/\t/evil.example/', '/\n/evil.example/', '/\\evil.example', 'https://evil.example/', '/%09/evil.example', ' /\t/evil.example']) {
+      const response = await browser.submit('/login', '/login', { login: lin.phone, password: lin.password, next });
+      expect(response.statusCode, next).toBe(303);
+      const location = String(response.headers.location);
+      expect(new URL(location, 'https://tongban.gov.cn').origin, `${next} -> ${location}`).toBe('https://tongban.gov.cn');
+    }
+    const inside = await browser.submit('/login', '/login', { login: lin.phone, password: lin.password, next: '/enterprises?tab=agents' });
+    expect(inside.headers.location).toBe('/enterprises?tab=agents');
   });
 });
 
