@@ -707,6 +707,11 @@ export class IdentityService {
   }
 
   /** A person by id (other capabilities, e.g. enterprises, need the name and real-name level). */
+  /** Several persons in one read (lists of agents, of applicants). */
+  async personsByIds(personIds: string[]): Promise<Person[]> {
+    return personIds.length ? this.store.personsByIds([...new Set(personIds)]) : [];
+  }
+
   personById(personId: string): Promise<Person | undefined> {
     return this.store.personById(personId);
   }

@@ -130,6 +130,10 @@ export class IdentityStore {
     return this.db.selectFrom('persons').selectAll().where('phoneHash', '=', hash).executeTakeFirst();
   }
 
+  personsByIds(ids: string[]) {
+    return this.db.selectFrom('persons').selectAll().where('id', 'in', ids).execute();
+  }
+
   personById(id: string) {
     return this.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -567,9 +567,10 @@ export class EnterpriseService {
   async listAgents(principal: SessionPrincipal, enterpriseId: string): Promise<AgentView[]> {
     const access = await this.authorize(principal, enterpriseId);
     const rows = access.role === 'legalRepresentative' ? await this.store.agentsOf(enterpriseId) : await this.store.agenciesOf(enterpriseId, principal.personId!);
+    const people = new Map((await this.identity.personsByIds(rows.map((row) => row.personId))).map((person) => [person.id, person]));
     const views: AgentView[] = [];
     for (const row of access.role === 'legalRepresentative' ? rows : rows.slice().reverse()) {
-      const person = await this.identity.personById(row.personId);
+      const person = people.get(row.personId);
       if (person) views.push(this.agentView(row, person));
     }
     return views;

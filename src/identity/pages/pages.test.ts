@@ -69,6 +69,7 @@ describe('the enterprise pages: a legal representative opens her company and man
   });
   afterAll(() => t.close());
 
+  let agentsUrl = '';
   it('opens the company by its credit code, authorises an agent, shows form errors in a summary, and revokes', async () => {
     const browser = new FormBrowser(t);
     const login = await browser.submit('/login?next=/enterprises/open', '/login', { login: lin.phone, password: lin.password, next: '/enterprises/open' });
@@ -77,7 +78,7 @@ describe('the enterprise pages: a legal representative opens her company and man
 
     const opened = await browser.submit('/enterprises/open', '/enterprises/open', { uscc: company.uscc.toLowerCase() });
     expect(opened.statusCode).toBe(303);
-    const agentsUrl = String(opened.headers.location).split('?')[0]!;
+    agentsUrl = String(opened.headers.location).split('?')[0]!;
     expect((await browser.get(String(opened.headers.location))).body).toContain(company.name);
 
     const empty = await browser.submit(agentsUrl, agentsUrl, { name: '', idNumber: '', expiresOn: '' });
@@ -101,11 +102,16 @@ describe('the enterprise pages: a legal representative opens her company and man
     const enterprises = await stranger.get('/enterprises');
     expect(enterprises.statusCode).toBe(303);
     expect(enterprises.headers.location).toBe('/login?next=%2Fenterprises');
-    await stranger.submit('/login', '/login', { login: he.idNumber, password: he.password });
+    const signedIn = await stranger.submit('/login', '/login', { login: he.idNumber, password: he.password });
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/account');
     const list = await stranger.get('/enterprises');
-    const id = /href="\/enterprises\/([^/"]+)\/agents"/.exec(list.body)?.[1];
-    // His authorisation was revoked above, so the company is no longer his to see.
-    expect(id).toBeUndefined();
+    expect(list.statusCode).toBe(200);
+    expect(list.body).not.toMatch(/href="\/enterprises\/[^/"]+\/agents"/);
+    // His authorisation was revoked above: the company's agents page is refused to him.
+    const agents = await stranger.get(agentsUrl);
+    expect([403, 404]).toContain(agents.statusCode);
+    expect(agents.body).not.toContain('已撤销');
   });
 
   it('refuses a form without its CSRF token with a friendly page', async () => {
