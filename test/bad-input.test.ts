@@ -193,7 +193,7 @@ const brokenRegistration = fc
   .filter((plan) => plan.extra !== undefined || FIELDS.some((field) => plan[field] !== 'keep'))
   .map((plan) => {
     const body: Record<string, unknown> = {};
-    const blamable = new Set<string>(['/']);
+    const blamable = new Set<string>();
     for (const field of FIELDS) {
       const choice = plan[field];
       if (choice === 'keep') body[field] = zhang[field];
