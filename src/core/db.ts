@@ -142,6 +142,14 @@ export class Dialect {
     if (this.name === 'postgres') await sql`SELECT pg_advisory_xact_lock(${key})`.execute(tx);
   }
 
+  /**
+   * A transaction-scoped lock on a name (such as "one enterprise's agents"), for check-then-insert
+   * rules that no unique index can express. SQLite's single writer already serialises these.
+   */
+  async lockName(tx: Tx, name: string): Promise<void> {
+    if (this.name === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(tx);
+  }
+
   /** `FOR UPDATE SKIP LOCKED` where the engine has it, so that concurrent job runners never collide. */
   skipLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query: Q): Q {
     return this.name === 'postgres' ? query.forUpdate().skipLocked() : query;

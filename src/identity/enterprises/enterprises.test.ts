@@ -314,6 +314,21 @@ describe('an enterprise is opened by its legal representative, who authorises an
     const document = (await t.app.inject({ url: '/api/openapi.json' })).json();
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/enterprises', '/api/v1/enterprises/{id}/profile', '/api/v1/enterprises/{id}/agents/{agentId}']));
   });
+
+  it('creates one live authorisation when the same grant is sent several times at once', async () => {
+    const cookie = await logIn(wang);
+    const zhou = { name: '周立', idNumber: makeResidentId({ region: '310115', birthDate: '1990-09-09', sequence: 57 }), phone: '13911112222', password: 'zhou-password-2026' };
+    await services.identity.createVerifiedPerson(zhou);
+    const expiresOn = new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.app.inject({ method: 'POST', url: `/api/v1/enterprises/${enterpriseId}/agents`, headers: { cookie }, payload: { name: zhou.name, idNumber: zhou.idNumber, scopes: ['policies'], expiresOn } }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    const agents = (await t.app.inject({ url: `/api/v1/enterprises/${enterpriseId}/agents`, headers: { cookie } })).json() as { name: string }[];
+    expect(agents.filter((a) => a.name === zhou.name)).toHaveLength(1);
+  });
 });
 
 describe('an enterprise registry reached over HTTP', () => {

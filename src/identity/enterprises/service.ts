@@ -530,9 +530,6 @@ export class EnterpriseService {
       ]);
     }
     const nowIso = this.nowIso();
-    const existing = await this.store.agenciesOf(enterpriseId, agent.id);
-    if (existing.some((a) => !a.revokedAt && a.expiresAt > nowIso)) throw conflict('agentAlreadyGranted', 'enterprise.agent.alreadyGranted');
-
     const row: AgentRow = {
       id: newId(),
       enterpriseId,
@@ -544,6 +541,10 @@ export class EnterpriseService {
       revokedAt: null,
     };
     await this.store.transaction(async (tx) => {
+      // Checked under a lock, so two grants sent at once cannot both create a live authorisation.
+      await this.platform.dialect.lockName(tx, `enterprise-agent:${enterpriseId}:${agent.id}`);
+      const existing = await this.store.agenciesOf(enterpriseId, agent.id, tx);
+      if (existing.some((a) => !a.revokedAt && a.expiresAt > nowIso)) throw conflict('agentAlreadyGranted', 'enterprise.agent.alreadyGranted');
       await this.store.insertAgent(tx, row);
       await this.platform.audit.record(
         {

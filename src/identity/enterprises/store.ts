@@ -117,8 +117,8 @@ export class EnterpriseStore {
   }
 
   /** Every authorisation, live or not, of one person for one enterprise, oldest first. */
-  agenciesOf(enterpriseId: string, personId: string) {
-    return this.db
+  agenciesOf(enterpriseId: string, personId: string, tx: Tx | Db = this.db) {
+    return tx
       .selectFrom('enterpriseAgents')
       .selectAll()
       .where('enterpriseId', '=', enterpriseId)
