@@ -4,8 +4,11 @@ import { forbidden, unauthorized } from './errors.js';
 /**
  * Who is making a request. People act for themselves (and, as agents, for enterprises); staff act
  * for one department in one region; departmental clients call machine APIs with a token.
+ * Staff roles: `officer` handles applications, `approver` signs decisions, `catalogEditor`
+ * maintains the department's service items, `supervisor` oversees a region, `policyOfficer` keeps
+ * policies, `admin` manages departments and staff.
  */
-export type Role = 'person' | 'officer' | 'supervisor' | 'policyOfficer' | 'admin';
+export type Role = 'person' | 'officer' | 'approver' | 'catalogEditor' | 'supervisor' | 'policyOfficer' | 'admin';
 
 export interface SessionPrincipal {
   kind: 'account';
@@ -39,7 +42,7 @@ declare module 'fastify' {
   }
 }
 
-export const STAFF_ROLES: Role[] = ['officer', 'supervisor', 'policyOfficer', 'admin'];
+export const STAFF_ROLES: Role[] = ['officer', 'approver', 'catalogEditor', 'supervisor', 'policyOfficer', 'admin'];
 
 export function requireAccount(request: FastifyRequest): SessionPrincipal {
   const principal = request.principal;

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { requireRole, type Role } from '../core/auth.js';
+import { requireRole, STAFF_ROLES, type Role } from '../core/auth.js';
 import type { HttpApp } from '../core/http.js';
 import { fieldInvalid } from '../core/errors.js';
 import { isKnownRegion, NATIONWIDE_REGION_CODE } from '../reference/regions.js';
 import { actorOf, type IdentityService } from './service.js';
 
 const Level = Type.Union([Type.Literal('national'), Type.Literal('provincial'), Type.Literal('city'), Type.Literal('county')]);
-const StaffRole = Type.Union([Type.Literal('officer'), Type.Literal('supervisor'), Type.Literal('policyOfficer'), Type.Literal('admin')]);
+const StaffRole = Type.Union(STAFF_ROLES.map((role) => Type.Literal(role)));
 
 const DepartmentBody = Type.Object(
   {
@@ -26,7 +26,7 @@ const StaffBody = Type.Object(
     username: Type.String({ minLength: 3, maxLength: 40 }),
     password: Type.String({ minLength: 1, maxLength: 128 }),
     departmentId: Type.String({ maxLength: 64 }),
-    roles: Type.Array(StaffRole, { minItems: 1, maxItems: 4, uniqueItems: true }),
+    roles: Type.Array(StaffRole, { minItems: 1, maxItems: STAFF_ROLES.length, uniqueItems: true }),
   },
   { additionalProperties: false },
 );
