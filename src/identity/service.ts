@@ -712,6 +712,11 @@ export class IdentityService {
     return personIds.length ? this.store.personsByIds([...new Set(personIds)]) : [];
   }
 
+  /** A department by id (its names, level and region), for the capabilities that route work to it. */
+  department(departmentId: string) {
+    return this.store.departmentById(departmentId);
+  }
+
   personById(personId: string): Promise<Person | undefined> {
     return this.store.personById(personId);
   }

@@ -486,6 +486,22 @@ export class EnterpriseService {
     return facts;
   }
 
+  /**
+   * The registration record as the registry keeps it (name, code, type, place, date), for reuse in
+   * applications instead of asking the enterprise for a copy of its licence.
+   */
+  async registrationRecord(enterpriseId: string): Promise<Record<string, string | null> | null> {
+    const e = await this.store.byId(enterpriseId);
+    if (!e) return null;
+    return { name: e.name, uscc: e.uscc, entityType: e.entityType, regionCode: e.regionCode, establishedOn: e.establishedOn, industryCode: e.industryCode };
+  }
+
+  /** The enterprise's name, code and region, for capabilities that have already checked access. */
+  async summary(enterpriseId: string): Promise<{ id: string; name: string; uscc: string; regionCode: string } | null> {
+    const e = await this.store.byId(enterpriseId);
+    return e ? { id: e.id, name: e.name, uscc: e.uscc, regionCode: e.regionCode } : null;
+  }
+
   // Agents
 
   /**

@@ -1,0 +1,90 @@
+import type { Tx } from '../core/db.js';
+import type { LocalizedText, ItemVersionView } from '../catalog/schema.js';
+
+/**
+ * What applications need from the capabilities around them, stated narrowly so that the workflow
+ * can be read (and tested) on its own. src/services.ts plugs in the real services.
+ */
+export interface ItemSource {
+  /** The current published version of an item, or null when there is none. */
+  publishedItem(itemId: string): Promise<ItemVersionView | null>;
+  /** One exact version, whatever has been published since. */
+  version(versionId: string): Promise<ItemVersionView | null>;
+  bundle(code: string): Promise<BundleForApplications | null>;
+}
+
+export interface BundleForApplications {
+  id: string;
+  code: string;
+  name: LocalizedText;
+  items: ItemVersionView[];
+}
+
+export type Holder = { personId: string } | { enterpriseId: string };
+
+export interface ReusableCertificate {
+  id: string;
+  certificateType: string;
+  number: string;
+  title: LocalizedText;
+  validUntil: string | null;
+}
+
+export interface CertificateSnapshot {
+  certificateId: string;
+  type: string;
+  number: string;
+  verificationCode: string;
+  fields: unknown;
+}
+
+export interface CertificatePort {
+  findReusable(holder: Holder, certificateType: string): Promise<ReusableCertificate[]>;
+  useAsMaterial(
+    tx: Tx,
+    use: { certificateId: string; holder: Holder; departmentId: string; applicationId: string; consentedByPersonId: string },
+  ): Promise<CertificateSnapshot>;
+  issue(
+    tx: Tx,
+    certificate: {
+      certificateType: string;
+      holder: Holder;
+      holderName: string;
+      title: LocalizedText;
+      fields: { key: string; label: LocalizedText; value: string; public: boolean }[];
+      issuedByDepartmentId: string;
+      validityMonths?: number;
+      sourceApplicationId: string;
+    },
+  ): Promise<{ id: string }>;
+}
+
+export interface StoredFile {
+  id: string;
+  sha256: string;
+  type: string;
+  size: number;
+  filename: string;
+}
+
+export interface FilePort {
+  /** An upload of this account not yet attached elsewhere, or null. */
+  ownUpload(accountId: string, fileId: string): Promise<StoredFile | null>;
+  attach(tx: Tx, fileIds: string[], applicationId: string): Promise<void>;
+}
+
+export interface ApplicantNotification {
+  personId: string;
+  kind: string;
+  titleKey: string;
+  bodyKey: string;
+  params: Record<string, string | number>;
+  link: string;
+}
+
+export interface NotifierPort {
+  /** Writes the notification in the caller's transaction, so it exists exactly when the change does. */
+  notify(tx: Tx, notification: ApplicantNotification): Promise<void>;
+  /** Sends what was written, after the commit (a job catches whatever a stopped process leaves). */
+  deliverSoon(): void;
+}

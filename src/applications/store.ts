@@ -1,0 +1,240 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../core/db.js';
+import type { ApplicationStatus } from './workflow.js';
+
+export interface ApplicationsTable {
+  id: string;
+  trackingNumber: string | null;
+  itemId: string;
+  itemVersionId: string;
+  itemNameZh: string;
+  itemNameEn: string;
+  departmentId: string;
+  regionCode: string;
+  collectingDepartmentId: string | null;
+  collectedAt: string | null;
+  bundleSubmissionId: string | null;
+  applicantPersonId: string;
+  applicantName: string;
+  applicantRegionCode: string;
+  enterpriseId: string | null;
+  createdByAccountId: string;
+  idempotencyKey: string | null;
+  status: ApplicationStatus;
+  /** AES-GCM ciphertext of the form values: they hold ID and phone numbers. */
+  formData: string;
+  /** JSON text: the provided materials by key (uploads, certificate snapshots, government data). */
+  materials: string;
+  /** JSON text: the open supplement request (everything missing, asked once). */
+  supplementRequest: string | null;
+  resumeStatus: ApplicationStatus | null;
+  claimedByStaffId: string | null;
+  timeUnit: 'workingDays' | 'calendarDays';
+  promisedDays: number;
+  legalDays: number;
+  clockStartedOn: string | null;
+  clockPausedDays: number;
+  clockPausedSince: string | null;
+  clockStoppedOn: string | null;
+  promisedDueOn: string | null;
+  legalDueOn: string | null;
+  decision: 'approved' | 'rejected' | null;
+  decisionReason: string | null;
+  certificateId: string | null;
+  submittedAt: string | null;
+  concludedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped at every change; a write that finds another revision lost a race and is refused. */
+  revision: number;
+}
+
+export interface ApplicationEventsTable {
+  id: string;
+  applicationId: string;
+  at: string;
+  action: string;
+  fromStatus: string;
+  toStatus: string;
+  actorType: 'person' | 'staff' | 'system';
+  actorId: string | null;
+  actorLabel: string;
+  step: string | null;
+  opinion: string | null;
+  detail: string | null;
+}
+
+export interface ApplicationConsentsTable {
+  id: string;
+  applicationId: string;
+  personId: string;
+  materialKey: string;
+  source: 'certificate' | 'governmentData';
+  reference: string;
+  departmentId: string;
+  consentedAt: string;
+}
+
+export interface BundleSubmissionsTable {
+  id: string;
+  bundleId: string;
+  bundleCode: string;
+  trackingNumber: string;
+  applicantPersonId: string;
+  enterpriseId: string | null;
+  createdByAccountId: string;
+  idempotencyKey: string;
+  createdAt: string;
+}
+
+declare module '../core/db.js' {
+  interface Tables {
+    applications: ApplicationsTable;
+    applicationEvents: ApplicationEventsTable;
+    applicationConsents: ApplicationConsentsTable;
+    bundleSubmissions: BundleSubmissionsTable;
+  }
+}
+
+export type ApplicationRow = ApplicationsTable;
+export type ApplicationEventRow = ApplicationEventsTable;
+
+export interface QueueFilters {
+  departmentId: string;
+  statuses: ApplicationStatus[];
+  /** Only applications whose promised deadline is on or before this day (due soon / overdue). */
+  dueOnOrBefore?: string;
+  itemId?: string;
+  claimedByStaffId?: string;
+  trackingNumber?: string;
+  limit: number;
+  offset: number;
+}
+
+/** The SQL of applications; nothing else touches these tables. */
+export class ApplicationStore {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  async insert(tx: Tx | Db, row: ApplicationRow): Promise<void> {
+    await tx.insertInto('applications').values(row).execute();
+  }
+
+  byId(id: string, tx: Tx | Db = this.db): Promise<ApplicationRow | undefined> {
+    return tx.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byTrackingNumber(trackingNumber: string): Promise<ApplicationRow | undefined> {
+    return this.db.selectFrom('applications').selectAll().where('trackingNumber', '=', trackingNumber).executeTakeFirst();
+  }
+
+  byIdempotencyKey(tx: Tx | Db, accountId: string, key: string): Promise<ApplicationRow | undefined> {
+    return tx.selectFrom('applications').selectAll().where('createdByAccountId', '=', accountId).where('idempotencyKey', '=', key).executeTakeFirst();
+  }
+
+  /**
+   * Writes the changed columns if nobody changed the application since `revision` was read.
+   * Returns false when the application moved on in the meantime (the caller reports a conflict).
+   */
+  async update(tx: Tx, id: string, revision: number, changes: Partial<ApplicationRow>): Promise<boolean> {
+    const result = await tx
+      .updateTable('applications')
+      .set({ ...changes, revision: revision + 1 })
+      .where('id', '=', id)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async addEvent(tx: Tx, event: ApplicationEventRow): Promise<void> {
+    await tx.insertInto('applicationEvents').values(event).execute();
+  }
+
+  events(applicationId: string): Promise<ApplicationEventRow[]> {
+    return this.db.selectFrom('applicationEvents').selectAll().where('applicationId', '=', applicationId).orderBy('at').orderBy('id').execute();
+  }
+
+  async addConsent(tx: Tx, consent: ApplicationConsentsTable): Promise<void> {
+    await tx.insertInto('applicationConsents').values(consent).execute();
+  }
+
+  consents(applicationId: string) {
+    return this.db.selectFrom('applicationConsents').selectAll().where('applicationId', '=', applicationId).orderBy('consentedAt').execute();
+  }
+
+  /** A person's own applications and, for enterprises they act for, the enterprises'. */
+  forApplicant(personId: string, enterpriseIds: string[], limit: number) {
+    let query = this.db.selectFrom('applications').selectAll();
+    query = enterpriseIds.length
+      ? query.where((eb) => eb.or([eb.and([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'is', null)]), eb('enterpriseId', 'in', enterpriseIds)]))
+      : query.where('applicantPersonId', '=', personId).where('enterpriseId', 'is', null);
+    return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  forEnterprise(enterpriseId: string, limit: number) {
+    return this.db.selectFrom('applications').selectAll().where('enterpriseId', '=', enterpriseId).orderBy('createdAt', 'desc').limit(limit).execute();
+  }
+
+  /**
+   * The officer queue: least time left first, applications without a running clock (not yet
+   * accepted) after those with one, oldest first. Reads the covering index only for the order.
+   */
+  async queue(filters: QueueFilters): Promise<{ rows: ApplicationRow[]; total: number }> {
+    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('status', 'in', filters.statuses);
+    if (filters.dueOnOrBefore) base = base.where('promisedDueOn', '<=', filters.dueOnOrBefore);
+    if (filters.itemId) base = base.where('itemId', '=', filters.itemId);
+    if (filters.claimedByStaffId) base = base.where('claimedByStaffId', '=', filters.claimedByStaffId);
+    if (filters.trackingNumber) base = base.where('trackingNumber', '=', filters.trackingNumber);
+    const [rows, count] = await Promise.all([
+      base
+        .selectAll()
+        .orderBy(sql`CASE WHEN promised_due_on IS NULL THEN 1 ELSE 0 END`)
+        .orderBy('promisedDueOn')
+        .orderBy('submittedAt')
+        .limit(filters.limit)
+        .offset(filters.offset)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.count) };
+  }
+
+  /** Applications a collecting office took in for another region (异地代收), still open. */
+  collectedBy(departmentId: string, limit: number) {
+    return this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('collectingDepartmentId', '=', departmentId)
+      .where('status', 'not in', ['draft', 'withdrawn', 'delivered'])
+      .orderBy('submittedAt', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async insertBundleSubmission(tx: Tx, row: BundleSubmissionsTable): Promise<void> {
+    await tx.insertInto('bundleSubmissions').values(row).execute();
+  }
+
+  bundleSubmission(id: string) {
+    return this.db.selectFrom('bundleSubmissions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  bundleSubmissionByKey(tx: Tx | Db, accountId: string, key: string) {
+    return tx.selectFrom('bundleSubmissions').selectAll().where('createdByAccountId', '=', accountId).where('idempotencyKey', '=', key).executeTakeFirst();
+  }
+
+  bundleApplications(bundleSubmissionId: string) {
+    return this.db.selectFrom('applications').selectAll().where('bundleSubmissionId', '=', bundleSubmissionId).orderBy('id').execute();
+  }
+
+  bundleSubmissionsFor(personId: string, enterpriseIds: string[]) {
+    let query = this.db.selectFrom('bundleSubmissions').selectAll();
+    query = enterpriseIds.length
+      ? query.where((eb) => eb.or([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'in', enterpriseIds)]))
+      : query.where('applicantPersonId', '=', personId);
+    return query.orderBy('createdAt', 'desc').limit(50).execute();
+  }
+}
