@@ -78,13 +78,13 @@ export interface ApplicantNotification {
   kind: string;
   titleKey: string;
   bodyKey: string;
-  params: Record<string, string | number>;
+  params: Record<string, string | number | LocalizedText>;
   link: string;
 }
 
 export interface NotifierPort {
   /** Writes the notification in the caller's transaction, so it exists exactly when the change does. */
-  notify(tx: Tx, notification: ApplicantNotification): Promise<void>;
+  notify(tx: Tx, notification: ApplicantNotification): Promise<unknown>;
   /** Sends what was written, after the commit (a job catches whatever a stopped process leaves). */
   deliverSoon(): void;
 }

@@ -35,6 +35,15 @@ export type ProvidedMaterial =
   | { kind: 'certificate'; certificate: CertificateSnapshot; consentedAt: string }
   | { kind: 'governmentData'; record: GovernmentDataRecord; consentedAt: string };
 
+/** On a draft a chosen certificate is only a choice; it is shared with the department on submission. */
+export type StoredMaterial = ProvidedMaterial | { kind: 'certificateChoice'; certificateId: string; consentedAt: string };
+
+interface PreparedSubmission {
+  values: FormValues;
+  materials: Record<string, StoredMaterial>;
+  problems: FieldProblem[];
+}
+
 export interface ApplicationInput {
   form?: Record<string, unknown>;
   materials?: Record<string, MaterialInput | null>;
@@ -69,7 +78,7 @@ export interface ApplicationView {
   collectedAt: string | null;
   bundleSubmissionId: string | null;
   form: FormValues;
-  materials: Record<string, ProvidedMaterial>;
+  materials: Record<string, StoredMaterial>;
   supplementRequest: SupplementRequest | null;
   timeLimits: Deadlines & { unit: string; promisedDays: number; legalDays: number };
   decision: 'approved' | 'rejected' | null;
@@ -263,7 +272,18 @@ export class ApplicationService {
     return department.id;
   }
 
-  private async prefill(definition: ItemDefinition, person: NonNullable<Awaited<ReturnType<IdentityService['personById']>>>, enterpriseId: string | null): Promise<FormValues> {
+  /**
+   * What a form would be prefilled with for this applicant, before anything is created: the bundle
+   * page shows the combined form with these answers, as a draft of a single item shows its own.
+   */
+  async prefillFor(principal: SessionPrincipal, fields: ItemDefinition['form']['fields'], enterpriseId?: string | null): Promise<FormValues> {
+    const person = await this.deps.identity.personById(requirePersonId(principal));
+    if (!person) throw forbidden('personOnly');
+    if (enterpriseId) await this.deps.enterprises.authorize(principal, enterpriseId, 'applications');
+    return this.prefill({ form: { fields } }, person, enterpriseId ?? null);
+  }
+
+  private async prefill(definition: Pick<ItemDefinition, 'form'>, person: NonNullable<Awaited<ReturnType<IdentityService['personById']>>>, enterpriseId: string | null): Promise<FormValues> {
     const values: FormValues = {};
     const enterprise = enterpriseId ? await this.deps.enterprises.registrationRecord(enterpriseId) : null;
     const facts = enterpriseId ? await this.deps.enterprises.factsFor(enterpriseId) : null;
@@ -308,19 +328,19 @@ export class ApplicationService {
     return values;
   }
 
-  /** Saves answers and materials on a draft (or a supplement in progress is answered with `supplement`). */
+  /** Saves answers and materials on a draft. Consent to reuse is recorded when it is submitted. */
   async saveDraft(principal: SessionPrincipal, applicationId: string, input: ApplicationInput): Promise<ApplicationView> {
     const row = await this.ownApplication(principal, applicationId);
     if (row.status !== 'draft') throw conflict('notDraft', 'applications.notDraft');
     const item = await this.itemVersion(row);
-    const merged = this.mergedForm(row, input.form);
-    const check = checkForm(item.definition.form.fields, merged, { complete: false, today: this.today() });
-    if (check.problems.length) throw invalid('formInvalid', check.problems, 'applications.form.invalid');
+    const check = checkForm(item.definition.form.fields, this.mergedForm(row, input.form), { complete: false, today: this.today() });
+    const prepared = await this.prepareMaterials(principal, row, item, input.materials ?? {});
+    const problems = [...check.problems, ...prepared.problems];
+    if (problems.length) throw invalid('formInvalid', problems, 'applications.form.invalid');
     await this.store.transaction(async (tx) => {
-      const materials = await this.resolveMaterials(tx, principal, row, item, input.materials ?? {}, false);
       await this.write(tx, row, {
         formData: this.platform.vault.encrypt(JSON.stringify(check.values)),
-        materials: JSON.stringify(materials),
+        materials: JSON.stringify(prepared.materials),
         updatedAt: this.now().toISOString(),
       });
     });
@@ -338,8 +358,10 @@ export class ApplicationService {
       throw conflict('notDraft', 'applications.notDraft');
     }
     const item = await this.itemVersion(row);
+    const submission = await this.prepareSubmission(principal, row, item, input);
+    if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
     await this.store.transaction(async (tx) => {
-      await this.completeAndSubmit(tx, principal, row, item, input);
+      await this.commitSubmission(tx, principal, row, submission);
     });
     this.deps.notifier.deliverSoon();
     return this.get(principal, applicationId);
@@ -358,10 +380,12 @@ export class ApplicationService {
     if (existing) return { created: false, application: await this.view(existing, principal) };
     const row = await this.newApplicationRow(principal, input, idempotencyKey);
     const item = await this.itemVersion(row);
+    const submission = await this.prepareSubmission(principal, row, item, input);
+    if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
     try {
       await this.store.transaction(async (tx) => {
         await this.store.insert(tx, row);
-        await this.completeAndSubmit(tx, principal, row, item, input);
+        await this.commitSubmission(tx, principal, row, submission);
       });
     } catch (error) {
       // Two identical requests raced: the unique key let one through; answer with that one.
@@ -377,22 +401,31 @@ export class ApplicationService {
     return { ...this.formOf(row), ...(form ?? {}) };
   }
 
-  private async completeAndSubmit(tx: Tx, principal: SessionPrincipal, row: ApplicationRow, item: ItemVersionView, input: ApplicationInput): Promise<void> {
+  /**
+   * Everything a submission needs that must be read first: the checked answers and the chosen
+   * materials, with every problem at once. Reads happen here, outside the writing transaction
+   * (SQLite has one connection, which the transaction holds).
+   */
+  private async prepareSubmission(principal: SessionPrincipal, row: ApplicationRow, item: ItemVersionView, input: ApplicationInput): Promise<PreparedSubmission> {
     const check = checkForm(item.definition.form.fields, this.mergedForm(row, input.form), { complete: true, today: this.today() });
-    const materials = await this.resolveMaterials(tx, principal, row, item, input.materials ?? {}, true);
-    const problems: FieldProblem[] = [...check.problems];
+    const prepared = await this.prepareMaterials(principal, row, item, input.materials ?? {});
+    const problems: FieldProblem[] = [...check.problems, ...prepared.problems];
     for (const material of item.definition.materials) {
-      if (isMaterialNeeded(material, check.values) && !materials[material.key]) {
+      if (isMaterialNeeded(material, check.values) && !prepared.materials[material.key] && !problems.some((p) => p.field === `/materials/${material.key}`)) {
         problems.push({ field: `/materials/${material.key}`, message: 'applications.material.missing', params: { name: material.name['zh-CN'] } });
       }
     }
-    if (problems.length) throw invalid('applicationIncomplete', problems, 'applications.incomplete');
+    return { values: check.values, materials: prepared.materials, problems };
+  }
+
+  private async commitSubmission(tx: Tx, principal: SessionPrincipal, row: ApplicationRow, submission: PreparedSubmission): Promise<void> {
+    const materials = await this.finishMaterials(tx, principal, row, submission.materials, () => true);
     const nowIso = this.now().toISOString();
     const trackingNumber = this.newTrackingNumber(row.regionCode);
     await this.write(tx, row, {
       status: 'submitted',
       trackingNumber,
-      formData: this.platform.vault.encrypt(JSON.stringify(check.values)),
+      formData: this.platform.vault.encrypt(JSON.stringify(submission.values)),
       materials: JSON.stringify(materials),
       submittedAt: nowIso,
       updatedAt: nowIso,
@@ -408,20 +441,17 @@ export class ApplicationService {
   }
 
   /**
-   * Turns what the applicant chose for each material into what is stored: the uploaded files'
-   * descriptions, a snapshot of the reused certificate, or the record the government holds. Reuse
-   * needs the applicant's explicit consent, which is recorded with the department it goes to.
+   * Checks what the applicant chose for each material: their own uploads of an accepted type and
+   * size, a certificate they hold and may reuse, or a record the government holds. Reuse needs the
+   * applicant's explicit consent. Returns the materials as they stand after the choices.
    */
-  private async resolveMaterials(
-    tx: Tx,
+  private async prepareMaterials(
     principal: SessionPrincipal,
     row: ApplicationRow,
     item: ItemVersionView,
     input: Record<string, MaterialInput | null>,
-    recordConsent: boolean,
-  ): Promise<Record<string, ProvidedMaterial>> {
-    const current = JSON.parse(row.materials) as Record<string, ProvidedMaterial>;
-    const result: Record<string, ProvidedMaterial> = { ...current };
+  ): Promise<{ materials: Record<string, StoredMaterial>; problems: FieldProblem[] }> {
+    const materials: Record<string, StoredMaterial> = { ...(JSON.parse(row.materials) as Record<string, StoredMaterial>) };
     const problems: FieldProblem[] = [];
     const byKey = new Map(item.definition.materials.map((m) => [m.key, m]));
     for (const [key, choice] of Object.entries(input)) {
@@ -432,35 +462,21 @@ export class ApplicationService {
         continue;
       }
       if (choice === null) {
-        delete result[key];
+        delete materials[key];
         continue;
       }
       try {
-        result[key] = await this.resolveMaterial(tx, principal, row, material, choice, recordConsent);
+        materials[key] = await this.prepareMaterial(principal, row, material, choice);
       } catch (error) {
         if (error instanceof AppError && error.fields.length === 0 && error.status < 500) {
           problems.push({ field: pointer, message: (error.detailKey ?? 'applications.material.invalid') as FieldProblem['message'], params: error.params });
         } else throw error;
       }
     }
-    // A consent given on a draft is recorded when the application is submitted, with the department.
-    if (recordConsent) {
-      for (const [key, provided] of Object.entries(result)) {
-        if (provided.kind !== 'upload' && !(key in input)) await this.recordConsent(tx, row, key, provided);
-      }
-    }
-    if (problems.length) throw invalid('materialsInvalid', problems, 'applications.material.invalid');
-    return result;
+    return { materials, problems };
   }
 
-  private async resolveMaterial(
-    tx: Tx,
-    principal: SessionPrincipal,
-    row: ApplicationRow,
-    material: Material,
-    choice: MaterialInput,
-    recordConsent: boolean,
-  ): Promise<ProvidedMaterial> {
+  private async prepareMaterial(principal: SessionPrincipal, row: ApplicationRow, material: Material, choice: MaterialInput): Promise<StoredMaterial> {
     const consentedAt = this.now().toISOString();
     if ('fileIds' in choice) {
       if (!material.uploadAllowed) throw new AppError(422, 'uploadNotAccepted', 'error.validation.title', 'applications.material.uploadNotAccepted');
@@ -471,33 +487,54 @@ export class ApplicationService {
         if (!file) throw new AppError(422, 'fileNotFound', 'error.validation.title', 'applications.material.fileNotFound');
         if (!(material.acceptedTypes as string[]).includes(file.type)) throw new AppError(422, 'fileType', 'error.validation.title', 'applications.material.fileType', { types: material.acceptedTypes.join(', ').toUpperCase() });
         if (file.size > material.maxSizeMb * 1024 * 1024) throw new AppError(422, 'fileSize', 'error.validation.title', 'applications.material.fileSize', { max: material.maxSizeMb });
-        files.push(file);
+        files.push({ id: file.id, sha256: file.sha256, type: file.type, size: file.size, filename: file.filename });
       }
       return { kind: 'upload', files };
     }
     if (!choice.consent) throw new AppError(422, 'consentRequired', 'error.validation.title', 'applications.material.consentRequired');
     if ('certificateId' in choice) {
       if (material.source !== 'certificate' || !material.certificateType) throw new AppError(422, 'reuseNotOffered', 'error.validation.title', 'applications.material.reuseNotOffered');
-      const holder = holderOf(row);
-      const reusable = await this.deps.certificates.findReusable(holder, material.certificateType);
+      const reusable = await this.deps.certificates.findReusable(holderOf(row), material.certificateType);
       if (!reusable.some((c) => c.id === choice.certificateId)) throw new AppError(422, 'certificateNotReusable', 'error.validation.title', 'applications.material.certificateNotReusable');
-      const certificate = await this.deps.certificates.useAsMaterial(tx, {
-        certificateId: choice.certificateId,
-        holder,
-        departmentId: row.departmentId,
-        applicationId: row.id,
-        consentedByPersonId: requirePersonId(principal),
-      });
-      const provided: ProvidedMaterial = { kind: 'certificate', certificate, consentedAt };
-      if (recordConsent) await this.recordConsent(tx, row, material.key, provided);
-      return provided;
+      return { kind: 'certificateChoice', certificateId: choice.certificateId, consentedAt };
     }
     if (material.source !== 'governmentData' || !material.dataset) throw new AppError(422, 'reuseNotOffered', 'error.validation.title', 'applications.material.reuseNotOffered');
     const record = await this.deps.governmentData.fetch(material.dataset, { personId: row.applicantPersonId, enterpriseId: row.enterpriseId }, this.now());
     if (!record) throw new AppError(422, 'governmentDataNotHeld', 'error.validation.title', 'applications.material.notHeld');
-    const provided: ProvidedMaterial = { kind: 'governmentData', record, consentedAt };
-    if (recordConsent) await this.recordConsent(tx, row, material.key, provided);
-    return provided;
+    return { kind: 'governmentData', record, consentedAt };
+  }
+
+  /**
+   * In the submitting transaction: a chosen certificate becomes a snapshot shared with the
+   * handling department, and each reuse the applicant consented to is recorded with that
+   * department, so the consent exists exactly when the application does.
+   */
+  private async finishMaterials(
+    tx: Tx,
+    principal: SessionPrincipal,
+    row: ApplicationRow,
+    stored: Record<string, StoredMaterial>,
+    recordConsentFor: (key: string) => boolean,
+  ): Promise<Record<string, ProvidedMaterial>> {
+    const result: Record<string, ProvidedMaterial> = {};
+    for (const [key, material] of Object.entries(stored)) {
+      let provided: ProvidedMaterial;
+      if (material.kind === 'certificateChoice') {
+        const certificate = await this.deps.certificates.useAsMaterial(tx, {
+          certificateId: material.certificateId,
+          holder: holderOf(row),
+          departmentId: row.departmentId,
+          applicationId: row.id,
+          consentedByPersonId: requirePersonId(principal),
+        });
+        provided = { kind: 'certificate', certificate, consentedAt: material.consentedAt };
+      } else {
+        provided = material;
+      }
+      if (provided.kind !== 'upload' && recordConsentFor(key)) await this.recordConsent(tx, row, key, provided);
+      result[key] = provided;
+    }
+    return result;
   }
 
   private async recordConsent(tx: Tx, row: ApplicationRow, materialKey: string, provided: ProvidedMaterial): Promise<void> {
@@ -532,34 +569,31 @@ export class ApplicationService {
     const item = await this.itemVersion(row);
     this.assertApplicantTransition('supplement', row, item);
     const request = row.supplementRequest ? (JSON.parse(row.supplementRequest) as SupplementRequest) : null;
+    const submission = await this.prepareSubmission(principal, row, item, input);
+    const problems = [...submission.problems];
+    for (const key of request?.materials ?? []) {
+      if (!(input.materials && key in input.materials)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
+    }
+    if (problems.length) throw invalid('supplementIncomplete', uniqueProblems(problems), 'applications.supplement.incomplete');
+    const calendar = await this.deps.calendar.current();
+    const to = (row.resumeStatus ?? 'submitted') as ApplicationStatus;
+    const clock = this.resumeClock(calendar, row);
+    const due = this.dueDates(calendar, { ...row, ...clock });
+    const changedMaterials = new Set(Object.keys(input.materials ?? {}));
     await this.store.transaction(async (tx) => {
-      const check = checkForm(item.definition.form.fields, this.mergedForm(row, input.form), { complete: true, today: this.today() });
-      const materials = await this.resolveMaterials(tx, principal, row, item, input.materials ?? {}, true);
-      const problems: FieldProblem[] = [...check.problems];
-      for (const key of request?.materials ?? []) {
-        if (!(input.materials && key in input.materials) || !materials[key]) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
-      }
-      for (const material of item.definition.materials) {
-        if (isMaterialNeeded(material, check.values) && !materials[material.key]) {
-          problems.push({ field: `/materials/${material.key}`, message: 'applications.material.missing', params: { name: material.name['zh-CN'] } });
-        }
-      }
-      if (problems.length) throw invalid('supplementIncomplete', uniqueProblems(problems), 'applications.supplement.incomplete');
-      const calendar = await this.deps.calendar.current();
-      const to = (row.resumeStatus ?? 'submitted') as ApplicationStatus;
-      const clock = this.resumeClock(calendar, row);
+      const materials = await this.finishMaterials(tx, principal, row, submission.materials, (key) => changedMaterials.has(key));
       await this.write(tx, row, {
         status: to,
         resumeStatus: null,
         supplementRequest: null,
-        formData: this.platform.vault.encrypt(JSON.stringify(check.values)),
+        formData: this.platform.vault.encrypt(JSON.stringify(submission.values)),
         materials: JSON.stringify(materials),
         ...clock,
-        ...this.dueDates(calendar, { ...row, ...clock }),
+        ...due,
         updatedAt: this.now().toISOString(),
       });
       await this.attachUploads(tx, row.id, materials);
-      await this.recordEvent(tx, row.id, 'supplement', row.status, to, this.personActor(principal), null, null, { materials: Object.keys(input.materials ?? {}), fields: Object.keys(input.form ?? {}) });
+      await this.recordEvent(tx, row.id, 'supplement', row.status, to, this.personActor(principal), null, null, { materials: [...changedMaterials], fields: Object.keys(input.form ?? {}) });
       await this.notify(tx, row, 'supplemented', { trackingNumber: row.trackingNumber ?? '' });
     });
     this.deps.notifier.deliverSoon();
@@ -570,9 +604,9 @@ export class ApplicationService {
     const row = await this.ownApplication(principal, applicationId);
     const item = await this.itemVersion(row);
     this.assertApplicantTransition('withdraw', row, item);
+    const calendar = await this.deps.calendar.current();
+    const clock = { ...this.resumeClock(calendar, row), clockStoppedOn: row.clockStartedOn ? this.today() : null };
     await this.store.transaction(async (tx) => {
-      const calendar = await this.deps.calendar.current();
-      const clock = { ...this.resumeClock(calendar, row), clockStoppedOn: row.clockStartedOn ? this.today() : null };
       await this.write(tx, row, { status: 'withdrawn', ...clock, supplementRequest: null, updatedAt: this.now().toISOString() });
       await this.recordEvent(tx, row.id, 'withdraw', row.status, 'withdrawn', this.personActor(principal), null, cleanOpinion(reason), null);
       await this.notify(tx, row, 'withdrawn', { trackingNumber: row.trackingNumber ?? '' });
@@ -690,7 +724,7 @@ export class ApplicationService {
       collectedAt: row.collectedAt,
       bundleSubmissionId: row.bundleSubmissionId,
       form: this.formOf(row),
-      materials: JSON.parse(row.materials) as Record<string, ProvidedMaterial>,
+      materials: JSON.parse(row.materials) as Record<string, StoredMaterial>,
       supplementRequest: row.supplementRequest ? (JSON.parse(row.supplementRequest) as SupplementRequest) : null,
       timeLimits: { ...deadlines(calendar, clockOf(row), this.today()), unit: row.timeUnit, promisedDays: row.promisedDays, legalDays: row.legalDays },
       decision: row.decision,
@@ -764,9 +798,10 @@ export class ApplicationService {
     const row = await this.store.byId(applicationId);
     if (!row || row.departmentId !== departmentId || row.status === 'draft') return row ? this.refuse(principal, row) : Promise.reject(notFound('applicationNotFound', 'applications.notFound'));
     if (CLOSED_STATUSES.includes(row.status)) throw illegalTransition('claim', row.status);
+    const actor = await this.staffActor(principal);
     await this.store.transaction(async (tx) => {
       await this.write(tx, row, { claimedByStaffId: principal.staffId, updatedAt: this.now().toISOString() });
-      await this.recordEvent(tx, row.id, 'claim', row.status, row.status, await this.staffActor(principal), null, null, null);
+      await this.recordEvent(tx, row.id, 'claim', row.status, row.status, actor, null, null, null);
     });
     return this.get(principal, applicationId);
   }
@@ -833,6 +868,7 @@ export class ApplicationService {
     const merged = { ...row, ...changes } as ApplicationRow;
     changes = { ...changes, ...this.dueDates(calendar, merged) };
 
+    const actor = await this.staffActor(principal);
     await this.store.transaction(async (tx) => {
       if (action === 'approve' && item.definition.result.certificateType) {
         const certificate = await this.issueCertificate(tx, row, item);
@@ -841,7 +877,7 @@ export class ApplicationService {
       await this.write(tx, row, changes);
       const detail: Record<string, unknown> | null =
         action === 'requestSupplement' ? { ...supplementRequest } : action === 'startSpecialProcedure' ? { procedure: input.procedure ?? 'inspection' } : null;
-      await this.recordEvent(tx, row.id, action, row.status, to, await this.staffActor(principal), check.step, opinion, detail);
+      await this.recordEvent(tx, row.id, action, row.status, to, actor, check.step, opinion, detail);
       await this.notify(tx, row, action, { trackingNumber: row.trackingNumber ?? '' });
     });
     this.deps.notifier.deliverSoon();
@@ -852,9 +888,10 @@ export class ApplicationService {
   private async forward(principal: SessionPrincipal, row: ApplicationRow, opinion: string | null): Promise<ApplicationView> {
     if (!row.collectingDepartmentId || principal.departmentId !== row.collectingDepartmentId) throw forbidden('notCollectingDepartment', 'applications.notCollectingDepartment');
     if (row.status !== 'submitted' || row.collectedAt) throw illegalTransition('forward', row.status);
+    const actor = await this.staffActor(principal);
     await this.store.transaction(async (tx) => {
       await this.write(tx, row, { collectedAt: this.now().toISOString(), updatedAt: this.now().toISOString() });
-      await this.recordEvent(tx, row.id, 'forward', row.status, row.status, await this.staffActor(principal), null, opinion, null);
+      await this.recordEvent(tx, row.id, 'forward', row.status, row.status, actor, null, opinion, null);
       await this.notify(tx, row, 'forward', { trackingNumber: row.trackingNumber ?? '' });
     });
     this.deps.notifier.deliverSoon();
@@ -881,7 +918,8 @@ export class ApplicationService {
     const form = this.formOf(row);
     const personal = new Set(['idNumber', 'phone', 'email']);
     const fields = [
-      { key: 'holder', label: { 'zh-CN': '持证主体', en: 'Holder' }, value: row.applicantName, public: true },
+      // A person's full name is not shown to verifiers (the certificate shows it masked); an enterprise's is registration data.
+      { key: 'holder', label: { 'zh-CN': '持证主体', en: 'Holder' }, value: row.applicantName, public: row.enterpriseId !== null },
       { key: 'trackingNumber', label: { 'zh-CN': '办件编号', en: 'Application number' }, value: row.trackingNumber ?? '', public: false },
       ...definition.form.fields
         .filter((field) => form[field.key] !== undefined && !personal.has(field.type))
@@ -959,7 +997,7 @@ export class ApplicationService {
       kind: `application.${event}`,
       titleKey: `applications.notify.${event}.title`,
       bodyKey: `applications.notify.${event}.body`,
-      params: { ...params, item: row.itemNameZh, itemEn: row.itemNameEn },
+      params: { ...params, item: { 'zh-CN': row.itemNameZh, en: row.itemNameEn } },
       link: `/applications/${row.id}`,
     });
   }
@@ -992,6 +1030,21 @@ export class ApplicationService {
     for (const item of bundle.items) {
       rows.push({ row: await this.newApplicationRow(principal, { itemId: item.itemId, enterpriseId: input.enterpriseId ?? null }, null, item), item });
     }
+    // Each department's application gets the answers and materials its own item asks for.
+    const prepared: PreparedSubmission[] = [];
+    const problems: FieldProblem[] = [];
+    for (const { row, item } of rows) {
+      const fieldKeys = new Set(item.definition.form.fields.map((f) => f.key));
+      const materialKeys = new Set(item.definition.materials.map((m) => m.key));
+      const form = Object.fromEntries(Object.entries(input.form ?? {}).filter(([key]) => fieldKeys.has(key)));
+      const materials = Object.fromEntries(Object.entries(input.materials ?? {}).filter(([key]) => materialKeys.has(key)));
+      const submission = await this.prepareSubmission(principal, row, item, { form, materials });
+      problems.push(...submission.problems);
+      prepared.push(submission);
+    }
+    const unknown = Object.keys(input.materials ?? {}).filter((key) => !rows.some(({ item }) => item.definition.materials.some((m) => m.key === key)));
+    for (const key of unknown) problems.push({ field: `/materials/${key}`, message: 'applications.material.unknown' });
+    if (problems.length) throw invalid('applicationIncomplete', uniqueProblems(problems), 'applications.incomplete');
     const submissionId = newId();
     const nowIso = this.now().toISOString();
     try {
@@ -1007,25 +1060,11 @@ export class ApplicationService {
           idempotencyKey,
           createdAt: nowIso,
         });
-        const problems: FieldProblem[] = [];
-        for (const { row, item } of rows) {
+        for (const [index, { row }] of rows.entries()) {
           row.bundleSubmissionId = submissionId;
           await this.store.insert(tx, row);
-          const fieldKeys = new Set(item.definition.form.fields.map((f) => f.key));
-          const materialKeys = new Set(item.definition.materials.map((m) => m.key));
-          const form = Object.fromEntries(Object.entries(input.form ?? {}).filter(([key]) => fieldKeys.has(key)));
-          const materials = Object.fromEntries(Object.entries(input.materials ?? {}).filter(([key]) => materialKeys.has(key)));
-          try {
-            await this.completeAndSubmit(tx, principal, row, item, { form, materials });
-          } catch (error) {
-            if (error instanceof AppError && error.fields.length) problems.push(...error.fields);
-            else throw error;
-          }
-          row.revision += 1;
+          await this.commitSubmission(tx, principal, row, prepared[index]!);
         }
-        const unknown = Object.keys(input.materials ?? {}).filter((key) => !rows.some(({ item }) => item.definition.materials.some((m) => m.key === key)));
-        for (const key of unknown) problems.push({ field: `/materials/${key}`, message: 'applications.material.unknown' });
-        if (problems.length) throw invalid('applicationIncomplete', uniqueProblems(problems), 'applications.incomplete');
       });
     } catch (error) {
       const winner = await this.store.bundleSubmissionByKey(this.platform.db, principal.accountId, idempotencyKey);

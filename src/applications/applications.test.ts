@@ -1,0 +1,336 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import { createTestApp } from '../core/testing.js';
+import { createServices, type Services } from '../services.js';
+import { departmentWithItem, individualBusinessItem, signInAgain, staffSignInAgain, verifiedPerson } from './testing.js';
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+const DAY = 86_400_000;
+// A minimal valid PNG (1x1 pixel).
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
+
+describe('applying once online and being handled within the legal time limit', () => {
+  let t: TestApp;
+  let services: Services;
+  let shop: Awaited<ReturnType<typeof departmentWithItem>>;
+  let wang: Awaited<ReturnType<typeof verifiedPerson>>;
+  let li: Awaited<ReturnType<typeof verifiedPerson>>;
+  let applicationId: string;
+
+  const as = (cookie: string) => ({ cookie });
+  const upload = async (accountId: string) => (await services.files.store(accountId, { filename: 'lease.png', bytes: PNG, allowedTypes: ['png', 'pdf', 'jpeg'] })).id;
+  const act = (cookie: string, id: string, action: string, payload: object = {}) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/${action}`, headers: as(cookie), payload });
+
+  beforeAll(async () => {
+    // Monday 2 March 2026, 10:00 in Shanghai.
+    t = await createTestApp({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
+    services = createServices(t.platform);
+    shop = await departmentWithItem(t);
+    wang = await verifiedPerson(t, '王芳');
+    li = await verifiedPerson(t, '李明');
+  });
+  afterAll(async () => t.close());
+
+  it('starts a draft prefilled from the real-name profile', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: as(wang.cookie), payload: { itemId: shop.item.itemId } });
+    expect(response.statusCode).toBe(201);
+    const draft = response.json();
+    applicationId = draft.id;
+    expect(draft.status).toBe('draft');
+    expect(draft.form).toMatchObject({ operatorName: '王芳', operatorIdNumber: wang.idNumber, phone: wang.phone });
+    expect(draft.trackingNumber).toBeNull();
+  });
+
+  it('saves a draft and refuses a malformed answer, naming the field and keeping what was saved', async () => {
+    const saved = await t.app.inject({ method: 'PATCH', url: `/api/v1/applications/${applicationId}`, headers: as(wang.cookie), payload: { form: { businessName: '王记面馆', organisation: 'personal' } } });
+    expect(saved.statusCode).toBe(200);
+    const bad = await t.app.inject({ method: 'PATCH', url: `/api/v1/applications/${applicationId}`, headers: as(wang.cookie), payload: { form: { employees: 'many', premisesRegion: '999999' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['/form/employees', '/form/premisesRegion']);
+    const again = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(wang.cookie) });
+    expect(again.json().form).toMatchObject({ businessName: '王记面馆', organisation: 'personal' });
+    expect(again.json().form).not.toHaveProperty('employees');
+  });
+
+  it('lists everything missing at once when submitted incomplete, and writes nothing', async () => {
+    const response = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/submission`, headers: as(wang.cookie), payload: {} });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['/form/employees', '/form/premisesRegion', '/materials/identity', '/materials/premises']);
+    const still = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(wang.cookie) });
+    expect(still.json().status).toBe('draft');
+  });
+
+  it('refuses to reuse government data without consent', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${applicationId}/submission`,
+      headers: as(wang.cookie),
+      payload: { form: { employees: 2, premisesRegion: '310115' }, materials: { identity: { governmentData: true, consent: false }, premises: { fileIds: [await upload(wang.accountId)] } } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: '/materials/identity' })]);
+  });
+
+  it('submits once: a retried submission returns the same tracking number', async () => {
+    const payload = { form: { employees: 2, premisesRegion: '310115' }, materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(wang.accountId)] } } };
+    const first = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/submission`, headers: as(wang.cookie), payload });
+    expect(first.statusCode).toBe(200);
+    const submitted = first.json();
+    expect(submitted.status).toBe('submitted');
+    expect(submitted.trackingNumber).toMatch(/^310115-20260302-[0-9A-Z]{8}$/);
+    expect(submitted.materials.identity).toMatchObject({ kind: 'governmentData', record: { dataset: 'residentIdentity', fields: { name: '王芳' } } });
+    const retry = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/submission`, headers: as(wang.cookie), payload });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().trackingNumber).toBe(submitted.trackingNumber);
+    const mine = await t.app.inject({ method: 'GET', url: '/api/v1/applications', headers: as(wang.cookie) });
+    expect(mine.json()).toHaveLength(1);
+    const consents = await services.applications.store.consents(applicationId);
+    expect(consents).toEqual([expect.objectContaining({ materialKey: 'identity', source: 'governmentData', departmentId: shop.department.id })]);
+  });
+
+  it('shows the application to no other person and no other department, and audits the attempts', async () => {
+    const stranger = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(li.cookie) });
+    expect(stranger.statusCode).toBe(404);
+    const elsewhere = await departmentWithItem(t, { regionCode: '310104' });
+    const otherOfficer = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(elsewhere.officer.cookie) });
+    expect(otherOfficer.statusCode).toBe(404);
+    const act409 = await act(elsewhere.officer.cookie, applicationId, 'accept');
+    expect(act409.statusCode).toBe(404);
+    const queue = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications', headers: as(elsewhere.officer.cookie) });
+    expect(queue.json().total).toBe(0);
+    const denied = await t.platform.db.selectFrom('auditEvents').selectAll().where('action', '=', 'application.accessDenied').execute();
+    expect(denied.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("puts the application in the handling department's queue, and records the officer's read for the applicant to see", async () => {
+    const queue = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications', headers: as(shop.officer.cookie) });
+    expect(queue.statusCode).toBe(200);
+    expect(queue.json().items).toEqual([expect.objectContaining({ id: applicationId, status: 'submitted', flag: 'notStarted' })]);
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(shop.officer.cookie) });
+    expect(read.json().actions).toEqual(expect.arrayContaining(['accept', 'refuse', 'requestSupplement']));
+    const seen = await t.app.inject({ method: 'GET', url: '/api/v1/identity/me/access-log', headers: as(wang.cookie) });
+    if (seen.statusCode === 200) expect(JSON.stringify(seen.json())).toContain('受理员');
+    const reads = await t.platform.audit.forPerson(wang.personId, ['personalData.read']);
+    expect(reads.some((event) => event.actorId === shop.officer.staffId)).toBe(true);
+  });
+
+  it('lets only the roles of each step act and refuses steps out of order with 409', async () => {
+    expect((await act(shop.officer.cookie, applicationId, 'approve')).statusCode).toBe(409);
+    const accepted = await act(shop.officer.cookie, applicationId, 'accept', { opinion: '材料齐全，予以受理' });
+    expect(accepted.statusCode).toBe(200);
+    // Accepted on Monday 2 March with a promise of 3 working days: due Thursday 5 March.
+    expect(accepted.json().timeLimits).toMatchObject({ promisedDue: '2026-03-05', legalDue: '2026-03-23', flag: 'onTrack' });
+    expect((await act(shop.officer.cookie, applicationId, 'accept')).statusCode).toBe(409);
+    expect((await act(shop.officer.cookie, applicationId, 'startReview')).statusCode).toBe(200);
+    const officerApproves = await act(shop.officer.cookie, applicationId, 'approve');
+    expect(officerApproves.statusCode).toBe(403);
+    expect(officerApproves.json().code).toBe('roleNotInStep');
+  });
+
+  it('asks for a supplement once, listing everything, and stops the clock until it is answered', async () => {
+    const empty = await act(shop.officer.cookie, applicationId, 'requestSupplement', { opinion: '请补正' });
+    expect(empty.statusCode).toBe(400);
+    const asked = await act(shop.officer.cookie, applicationId, 'requestSupplement', { opinion: '租赁证明不清晰，请重新上传并填写字号', missing: { materials: ['premises'], fields: ['businessName'] } });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.json()).toMatchObject({ status: 'supplementRequested', supplementRequest: { materials: ['premises'], fields: ['businessName'] }, timeLimits: { flag: 'paused' } });
+    // Three working days later (Thursday 5 March) the applicant answers.
+    t.clock.advance(3 * DAY);
+    await signInAgain(t, wang);
+    await signInAgain(t, li);
+    for (const staff of [shop.officer, shop.approver, shop.editor]) await staffSignInAgain(t, staff);
+    const partial = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/supplement`, headers: as(wang.cookie), payload: { form: { businessName: '王记牛肉面馆' } } });
+    expect(partial.statusCode).toBe(400);
+    expect(partial.json().errors.map((e: { field: string }) => e.field)).toContain('/materials/premises');
+    const answered = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${applicationId}/supplement`,
+      headers: as(wang.cookie),
+      payload: { form: { businessName: '王记牛肉面馆' }, materials: { premises: { fileIds: [await upload(wang.accountId)] } } },
+    });
+    expect(answered.statusCode).toBe(200);
+    // Paused 3 working days (3, 4 and 5 March): the promise moves from 5 to 10 March.
+    expect(answered.json()).toMatchObject({ status: 'underReview', supplementRequest: null, timeLimits: { promisedDue: '2026-03-10', flag: 'onTrack' } });
+  });
+
+  it('issues an electronic certificate on approval, then concludes and delivers', async () => {
+    const approved = await act(shop.approver.cookie, applicationId, 'approve', { opinion: '符合条件，准予登记' });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'approved', decision: 'approved' });
+    const certificateId = approved.json().certificateId as string;
+    expect(certificateId).toBeTruthy();
+    const certificate = await t.app.inject({ method: 'GET', url: `/api/v1/certificates/${certificateId}`, headers: as(wang.cookie) });
+    expect(certificate.statusCode).toBe(200);
+    expect((await act(shop.officer.cookie, applicationId, 'conclude')).json()).toMatchObject({ status: 'concluded', timeLimits: { flag: 'stopped' } });
+    const delivered = await act(shop.officer.cookie, applicationId, 'deliver');
+    expect(delivered.json().status).toBe('delivered');
+    expect(delivered.json().events.map((e: { action: string }) => e.action)).toEqual([
+      'submit',
+      'accept',
+      'startReview',
+      'requestSupplement',
+      'supplement',
+      'approve',
+      'conclude',
+      'deliver',
+    ]);
+    expect(delivered.json().events.find((e: { action: string }) => e.action === 'approve')).toMatchObject({ actor: expect.stringContaining('审批员'), opinion: '符合条件，准予登记', step: 'approve' });
+  });
+
+  it('told the applicant at every step, in the inbox and by SMS', async () => {
+    const inbox = await t.app.inject({ method: 'GET', url: '/api/v1/inbox', headers: as(wang.cookie) });
+    expect(inbox.statusCode).toBe(200);
+    const kinds = (inbox.json().messages as { kind: string }[]).map((m) => m.kind);
+    for (const kind of ['submitted', 'accept', 'requestSupplement', 'supplemented', 'approve', 'conclude', 'deliver']) expect(kinds).toContain(`application.${kind}`);
+    const sms = await t.platform.db.selectFrom('outboxMessages').select('body').execute();
+    expect(sms.some((m) => m.body.includes('请补正材料'))).toBe(true);
+  });
+
+  it('keeps the version an application was submitted under when the item is edited', async () => {
+    const draft = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: as(li.cookie), payload: { itemId: shop.item.itemId } });
+    const id = draft.json().id as string;
+    const revised = individualBusinessItem({ promisedLimitDays: 5 });
+    revised.form.fields.push({ key: 'website', label: { 'zh-CN': '网店地址', en: 'Online shop' }, type: 'text', required: true });
+    const current = await t.app.inject({ method: 'GET', url: `/api/v1/catalog/items/${shop.item.itemId}` });
+    revised.implementationCode = current.json().definition.implementationCode;
+    const saved = await t.app.inject({ method: 'PUT', url: `/api/v1/catalog/items/${shop.item.itemId}`, headers: as(shop.editor.cookie), payload: revised });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().version).toBe(2);
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/submission`,
+      headers: as(li.cookie),
+      payload: { form: { businessName: '李记', organisation: 'personal', employees: 1, premisesRegion: '310115' }, materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(li.accountId)] } } },
+    });
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.json()).toMatchObject({ item: { version: 1 }, timeLimits: { promisedDays: 3 } });
+    expect(submitted.json().form).not.toHaveProperty('website');
+    const accepted = await act(shop.officer.cookie, id, 'accept');
+    expect(accepted.json().timeLimits.promisedDays).toBe(3);
+    // A new draft starts on the new version.
+    const newer = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: as(li.cookie), payload: { itemId: shop.item.itemId } });
+    expect(newer.json().item.version).toBe(2);
+  });
+
+  it('creates one application for a retried one-shot submission with the same Idempotency-Key', async () => {
+    const key = 'retry-key-0001';
+    const payload = {
+      itemId: shop.item.itemId,
+      form: { businessName: '王记二店', organisation: 'personal', employees: 1, premisesRegion: '310115', website: 'https://example.cn' },
+      materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(wang.accountId)] } },
+    };
+    const [first, second] = await Promise.all([
+      t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...as(wang.cookie), 'idempotency-key': key }, payload }),
+      t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...as(wang.cookie), 'idempotency-key': key }, payload }),
+    ]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([200, 201]);
+    expect(first.json().id).toBe(second.json().id);
+    const rows = await t.platform.db.selectFrom('applications').select('id').where('idempotencyKey', '=', key).execute();
+    expect(rows).toHaveLength(1);
+    const missingKey = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: as(wang.cookie), payload });
+    expect(missingKey.statusCode).toBe(400);
+  });
+
+  it('lets the applicant withdraw an undecided application but not a delivered one', async () => {
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/withdrawal`, headers: as(wang.cookie), payload: {} })).statusCode).toBe(409);
+    const mine = await t.app.inject({ method: 'GET', url: '/api/v1/applications', headers: as(wang.cookie) });
+    const open = (mine.json() as { id: string; status: string }[]).find((a) => a.status === 'submitted')!;
+    const withdrawn = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${open.id}/withdrawal`, headers: as(wang.cookie), payload: { reason: '信息填错了' } });
+    expect(withdrawn.json().status).toBe('withdrawn');
+  });
+});
+
+describe('across regions (跨省通办) and with electronic certificates as materials', () => {
+  let t: TestApp;
+  let services: Services;
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
+    services = createServices(t.platform);
+  });
+  afterAll(async () => t.close());
+
+  it('collects in Hangzhou what Shanghai handles: Shanghai accepts only once Hangzhou has forwarded it', async () => {
+    const shanghai = await departmentWithItem(t, { regionCode: '310115' });
+    const hangzhou = await departmentWithItem(t, { regionCode: '330106' });
+    const zhao = await verifiedPerson(t, '赵丽', '330106');
+    const upload = (await services.files.store(zhao.accountId, { filename: 'p.png', bytes: PNG })).id;
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { cookie: zhao.cookie, 'idempotency-key': 'cross-region-1' },
+      payload: {
+        itemId: shanghai.item.itemId,
+        collectingDepartmentId: hangzhou.department.id,
+        form: { businessName: '赵记', organisation: 'personal', employees: 1, premisesRegion: '310115' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [upload] } },
+      },
+    });
+    expect(applied.statusCode).toBe(201);
+    const id = applied.json().id as string;
+    const early = await t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/accept`, headers: { cookie: shanghai.officer.cookie }, payload: {} });
+    expect(early.statusCode).toBe(409);
+    const collected = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/collected', headers: { cookie: hangzhou.officer.cookie } });
+    expect(collected.json()).toEqual([expect.objectContaining({ id, collected: false })]);
+    const view = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${id}`, headers: { cookie: hangzhou.officer.cookie } });
+    expect(view.json().actions).toEqual(['forward']);
+    const hangzhouAccepts = await t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/accept`, headers: { cookie: hangzhou.officer.cookie }, payload: {} });
+    expect(hangzhouAccepts.statusCode).toBe(403);
+    const forwarded = await t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/forward`, headers: { cookie: hangzhou.officer.cookie }, payload: { opinion: '原件已核验' } });
+    expect(forwarded.statusCode).toBe(200);
+    const accepted = await t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/accept`, headers: { cookie: shanghai.officer.cookie }, payload: {} });
+    expect(accepted.json().status).toBe('accepted');
+  });
+
+  it('refuses a person of another province an item not offered across regions', async () => {
+    const local = await departmentWithItem(t, { regionCode: '310104', item: { crossRegion: 'none', collectElsewhere: false } });
+    const visitor = await verifiedPerson(t, '钱进', '440305');
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: visitor.cookie }, payload: { itemId: local.item.itemId } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('crossRegionNotOffered');
+  });
+
+  it('takes a material from a certificate the applicant holds, with consent, instead of an upload', async () => {
+    const office = await departmentWithItem(t, { regionCode: '310115' });
+    const sun = await verifiedPerson(t, '孙悦');
+    const lease = await t.platform.db.transaction().execute((tx) =>
+      services.certificates.issue(tx, {
+        certificateType: 'leaseRegistration',
+        holder: { personId: sun.personId },
+        holderName: '孙悦',
+        title: { 'zh-CN': '房屋租赁登记备案证明', en: 'Lease registration' },
+        fields: [{ key: 'address', label: { 'zh-CN': '房屋地址', en: 'Address' }, value: '浦东新区世纪大道 100 号', public: false }],
+        issuedByDepartmentId: office.department.id,
+        sourceApplicationId: 'outside',
+      }),
+    );
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { cookie: sun.cookie, 'idempotency-key': 'reuse-certificate' },
+      payload: {
+        itemId: office.item.itemId,
+        form: { businessName: '孙记', organisation: 'personal', employees: 1, premisesRegion: '310115' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { certificateId: lease.id, consent: true } },
+      },
+    });
+    expect(applied.statusCode).toBe(201);
+    expect(applied.json().materials.premises).toMatchObject({ kind: 'certificate', certificate: { certificateId: lease.id, type: 'leaseRegistration' } });
+    const consents = await services.applications.store.consents(applied.json().id);
+    expect(consents.map((c) => c.materialKey).sort()).toEqual(['identity', 'premises']);
+    const someoneElses = await verifiedPerson(t, '周强');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { cookie: someoneElses.cookie, 'idempotency-key': 'reuse-not-mine' },
+      payload: {
+        itemId: office.item.itemId,
+        form: { businessName: '周记', organisation: 'personal', employees: 1, premisesRegion: '310115' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { certificateId: lease.id, consent: true } },
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: '/materials/premises' })]);
+    expect(await t.platform.db.selectFrom('applications').select('id').where('idempotencyKey', '=', 'reuse-not-mine').execute()).toHaveLength(0);
+  });
+});
