@@ -57,6 +57,8 @@ export const applicationsMigration: PlatformMigration = {
       .addColumn('clock_paused_since', 'text')
       .addColumn('clock_stopped_on', 'text')
       .addColumn('promised_due_on', 'text')
+      .addColumn('is_open', 'integer', (c) => c.notNull())
+      .addColumn('queue_due', 'text', (c) => c.notNull())
       .addColumn('legal_due_on', 'text')
       .addColumn('decision', 'text')
       .addColumn('decision_reason', 'text')
@@ -67,8 +69,8 @@ export const applicationsMigration: PlatformMigration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('revision', 'integer', (c) => c.notNull())
       .execute();
-    // The officer queue: a department's open applications by time left.
-    await db.schema.createIndex('applications_queue').on('applications').columns(['department_id', 'status', 'promised_due_on']).execute();
+    // The officer queue: a department's open applications, least time left first, read in index order.
+    await db.schema.createIndex('applications_queue').on('applications').columns(['department_id', 'is_open', 'queue_due', 'submitted_at']).execute();
     await db.schema.createIndex('applications_collecting').on('applications').columns(['collecting_department_id', 'status']).execute();
     await db.schema.createIndex('applications_applicant').on('applications').columns(['applicant_person_id', 'created_at']).execute();
     await db.schema.createIndex('applications_enterprise').on('applications').columns(['enterprise_id', 'created_at']).execute();

@@ -239,6 +239,8 @@ export class ApplicationService {
       clockStoppedOn: null,
       promisedDueOn: null,
       legalDueOn: null,
+      isOpen: 0,
+      queueDue: NO_DEADLINE,
       decision: null,
       decisionReason: null,
       certificateId: null,
@@ -749,7 +751,8 @@ export class ApplicationService {
     const today = this.today();
     const query: QueueFilters = {
       departmentId,
-      statuses: filters.status ? [filters.status] : OPEN_STATUSES,
+      open: filters.status ? OPEN_STATUSES.includes(filters.status) : true,
+      ...(filters.status ? { statuses: [filters.status] } : {}),
       limit: Math.min(filters.limit ?? 50, 200),
       offset: filters.offset ?? 0,
     };
@@ -950,7 +953,8 @@ export class ApplicationService {
   }
 
   private async write(tx: Tx, row: ApplicationRow, changes: Partial<ApplicationRow>): Promise<void> {
-    const written = await this.store.update(tx, row.id, row.revision, changes);
+    const after = { ...row, ...changes };
+    const written = await this.store.update(tx, row.id, row.revision, { ...changes, ...queueKeys(after) });
     if (!written) throw conflict('applicationChanged', 'applications.changedMeanwhile');
   }
 
@@ -1124,6 +1128,13 @@ export class ApplicationService {
       concludedAt: row.concludedAt,
     };
   }
+}
+
+const NO_DEADLINE = '9999-12-31';
+
+/** The queue columns follow from status and deadline; every write keeps them in step. */
+export function queueKeys(row: Pick<ApplicationRow, 'status' | 'promisedDueOn'>): Pick<ApplicationRow, 'isOpen' | 'queueDue'> {
+  return { isOpen: OPEN_STATUSES.includes(row.status) ? 1 : 0, queueDue: row.promisedDueOn ?? NO_DEADLINE };
 }
 
 function requirePersonId(principal: SessionPrincipal): string {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db, Tx } from '../core/db.js';
 import type { ApplicationStatus } from './workflow.js';
 
@@ -38,6 +37,10 @@ export interface ApplicationsTable {
   clockStoppedOn: string | null;
   promisedDueOn: string | null;
   legalDueOn: string | null;
+  /** 1 while the application is in a department's hands (submitted and not yet concluded or withdrawn). */
+  isOpen: number;
+  /** The promised deadline, or a far date when the clock has not started: the queue's sort key. */
+  queueDue: string;
   decision: 'approved' | 'rejected' | null;
   decisionReason: string | null;
   certificateId: string | null;
@@ -101,7 +104,9 @@ export type ApplicationEventRow = ApplicationEventsTable;
 
 export interface QueueFilters {
   departmentId: string;
-  statuses: ApplicationStatus[];
+  /** Open applications (the working queue) or closed ones (the archive). */
+  open: boolean;
+  statuses?: ApplicationStatus[];
   /** Only applications whose promised deadline is on or before this day (due soon / overdue). */
   dueOnOrBefore?: string;
   itemId?: string;
@@ -180,19 +185,19 @@ export class ApplicationStore {
 
   /**
    * The officer queue: least time left first, applications without a running clock (not yet
-   * accepted) after those with one, oldest first. Reads the covering index only for the order.
+   * accepted) after those with one, oldest first, read in the order of the queue index.
    */
   async queue(filters: QueueFilters): Promise<{ rows: ApplicationRow[]; total: number }> {
-    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('status', 'in', filters.statuses);
-    if (filters.dueOnOrBefore) base = base.where('promisedDueOn', '<=', filters.dueOnOrBefore);
+    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0);
+    if (filters.statuses) base = base.where('status', 'in', filters.statuses);
+    if (filters.dueOnOrBefore) base = base.where('queueDue', '<=', filters.dueOnOrBefore);
     if (filters.itemId) base = base.where('itemId', '=', filters.itemId);
     if (filters.claimedByStaffId) base = base.where('claimedByStaffId', '=', filters.claimedByStaffId);
     if (filters.trackingNumber) base = base.where('trackingNumber', '=', filters.trackingNumber);
     const [rows, count] = await Promise.all([
       base
         .selectAll()
-        .orderBy(sql`CASE WHEN promised_due_on IS NULL THEN 1 ELSE 0 END`)
-        .orderBy('promisedDueOn')
+        .orderBy('queueDue')
         .orderBy('submittedAt')
         .limit(filters.limit)
         .offset(filters.offset)
