@@ -11,6 +11,16 @@ import { identityPageRoutes } from './identity/pages/routes.js';
 import { registerPortal } from './web/portal.js';
 import { referenceRoutes } from './reference/routes.js';
 import { createServices, type Services } from './services.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { applicationRoutes } from './applications/routes.js';
+import { applicationPages } from './applications/pages/routes.js';
+import { evaluationRoutes } from './evaluation/routes.js';
+import { evaluationPages } from './evaluation/pages/routes.js';
+import { certificateRoutes } from './certificates/routes.js';
+import { certificatePages } from './certificates/pages/routes.js';
+import { registerMultipart } from './files/multipart.js';
+import { fileRoutes } from './files/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
 export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
@@ -20,6 +30,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
     publicUrl: platform.config.publicUrl,
   });
 
+  await registerMultipart(app);
   const bearer: { resolve?: BearerResolver } = { resolve: (token) => services.oidc.resolveClientToken(token) };
   registerAuthentication(app, services.identity, bearer);
   const cookie = { secure: platform.config.production };
@@ -30,6 +41,15 @@ export async function buildApp(platform: Platform, services: Services = createSe
   identityAdminRoutes(app, services.identity);
   oidcRoutes(app, services.oidc);
   enterpriseRoutes(app, services.enterprises);
+  catalogRoutes(app, services.catalog);
+  applicationRoutes(app, services.applications);
+  applicationPages(app, services);
+  evaluationRoutes(app, services.evaluation);
+  evaluationPages(app, services.evaluation);
+  certificateRoutes(app, services.certificates);
+  certificatePages(app, services.certificates);
+  fileRoutes(app, services.files);
+  notificationRoutes(app, services.inbox);
 
   app.get(
     '/api/health',

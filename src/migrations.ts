@@ -5,7 +5,13 @@ import { enterprisesMigration } from './identity/enterprises/migrations.js';
 import { identityMigration } from './identity/migrations.js';
 import { oidcMigration } from './identity/oidc/migrations.js';
 import { outboxMigration } from './notifications/outbox.js';
+import { inboxMigration } from './notifications/store.js';
+import { filesMigration } from './files/migrations.js';
 import { referenceCalendarMigration } from './reference/store.js';
+import { catalogMigration } from './catalog/migrations.js';
+import { applicationsMigration } from './applications/migrations.js';
+import { evaluationMigration } from './evaluation/migrations.js';
+import { certificatesMigration } from './certificates/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration];

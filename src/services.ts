@@ -8,14 +8,22 @@ import { IdentityService } from './identity/service.js';
 import { EmbeddedPopulationRegistry, HttpPopulationRegistry } from './identity/registry.js';
 import { IdentityStore } from './identity/store.js';
 import { Outbox, loggingGateway } from './notifications/outbox.js';
+import { InboxService } from './notifications/inbox.js';
+import { Notifier } from './notifications/notifier.js';
+import { FileService } from './files/service.js';
 import { CalendarService } from './reference/calendar-service.js';
+import { CatalogService } from './catalog/service.js';
+import { createApplicationService } from './applications/wiring.js';
+import { identityApplicants, identityDepartments } from './evaluation/adapters.js';
+import { EvaluationService } from './evaluation/service.js';
+import { CertificateService } from './certificates/service.js';
 
 /**
  * The capabilities' services, built once per process on a platform. Capabilities use one another
  * only through what is here, never through each other's tables.
  */
 export function createServices(platform: Platform) {
-  const outbox = new Outbox(platform.db, platform.vault, platform.clock, loggingGateway(platform.logger));
+  const outbox = new Outbox(platform.db, platform.vault, platform.clock, loggingGateway(platform.logger), platform.dialect);
   const embeddedRegistry = new EmbeddedPopulationRegistry(new IdentityStore(platform.db), platform.vault);
   const registry = platform.config.populationRegistryUrl
     ? new HttpPopulationRegistry(platform.config.populationRegistryUrl, platform.config.populationRegistryToken)
@@ -31,6 +39,33 @@ export function createServices(platform: Platform) {
   );
   const calendar = new CalendarService(platform.db, platform.audit, platform.clock);
   const oidc = new OidcService(platform, identity);
+  const catalog = new CatalogService(platform, identity);
+  const inbox = new InboxService(platform.db, platform.clock);
+  const notifier = new Notifier(inbox.store, outbox, (personId, tx) => identity.notificationContact(personId, tx), platform.clock, platform.logger, platform.config.publicUrl);
+  const files = new FileService(platform);
+  const evaluation = new EvaluationService(platform, {
+    calendar,
+    // Read only when a review arrives, by which time `applications` below exists.
+    applications: { find: (applicationId) => applications.reviewable(applicationId) },
+    departments: identityDepartments(identity),
+    applicants: identityApplicants(identity),
+    // The applicant is told the department has answered a bad review; the response is on the review page.
+    onRectificationResponded: async (event) => {
+      await platform.db.transaction().execute((tx) =>
+        notifier.notify(tx, {
+          personId: event.applicantPersonId,
+          kind: 'review.responded',
+          titleKey: 'applications.notify.rectificationResponded.title',
+          bodyKey: 'applications.notify.rectificationResponded.body',
+          params: { trackingNumber: event.trackingNumber },
+          link: `/applications/${event.applicationId}/review`,
+        }),
+      );
+      notifier.deliverSoon();
+    },
+  });
+  const certificates = new CertificateService(platform, identity, enterprises);
+  const applications = createApplicationService(platform, { catalog, identity, enterprises, calendar, certificates, files, notifier });
   const jobs = new JobRunner(platform.db, platform.dialect, platform.clock, platform.logger);
   // Messages are also sent right after the commit that wrote them; this catches any a stopped process left behind.
   jobs.handle('outbox.deliver', async () => {
@@ -39,10 +74,13 @@ export function createServices(platform: Platform) {
   jobs.handle('identity.cleanup', async () => {
     await identity.cleanUp();
   });
+  jobs.handle('files.cleanup', async () => {
+    await files.cleanUp();
+  });
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
-  return { outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs };
+  return { catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -52,4 +90,5 @@ export async function scheduleRecurringJobs(services: Services): Promise<void> {
   await services.jobs.every('outbox.deliver', 10_000);
   await services.jobs.every('oidc.cleanup', 3_600_000);
   await services.jobs.every('identity.cleanup', 3_600_000);
+  await services.jobs.every('files.cleanup', 3_600_000);
 }

@@ -108,6 +108,8 @@ export const applicationMessages = defineMessages(
     'applications.notify.conclude.body': '“{item}”（{trackingNumber}）已办结，欢迎对本次服务作出评价。',
     'applications.notify.deliver.title': '办理结果已送达',
     'applications.notify.deliver.body': '“{item}”（{trackingNumber}）的办理结果已送达。',
+    'applications.notify.rectificationResponded.title': '部门已回复您的评价',
+    'applications.notify.rectificationResponded.body': '办件 {trackingNumber} 的承办部门已就您的评价作出回复，请查看并评价整改情况。',
   },
   {
     'applications.notFound': 'We could not find this application, or you may not see it.',
@@ -216,6 +218,8 @@ export const applicationMessages = defineMessages(
     'applications.notify.conclude.body': '"{item}" ({trackingNumber}) is concluded. Please rate the service.',
     'applications.notify.deliver.title': 'Result delivered',
     'applications.notify.deliver.body': 'The result of "{item}" ({trackingNumber}) has been delivered.',
+    'applications.notify.rectificationResponded.title': 'The department answered your review',
+    'applications.notify.rectificationResponded.body': 'The department that handled {trackingNumber} has answered your review. See the response and rate how it was put right.',
   },
 );
 

@@ -235,6 +235,8 @@ export const ItemVersionView = Type.Object({
   status: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')]),
   definition: ItemDefinition,
   publishedAt: Type.String(),
+  /** The item's newest version number; greater than `version` when this version has been superseded. */
+  latestVersion: Type.Integer(),
   /** "At most one visit" figures, computed from the definition. */
   figures: Type.Object({
     visits: Type.Integer(),
@@ -247,5 +249,114 @@ export const ItemVersionView = Type.Object({
   }),
 });
 export type ItemVersionView = Static<typeof ItemVersionView>;
+
+
+export const ItemStatusSchema = Type.Union([Type.Literal('published'), Type.Literal('withdrawn')]);
+export type ItemStatus = Static<typeof ItemStatusSchema>;
+export type ItemFigures = ItemVersionView['figures'];
+
+/** One search hit: enough to list the item with its "at most one visit" figures. */
+export const ItemSummary = Type.Object({
+  itemId: Type.String(),
+  versionId: Type.String(),
+  version: Type.Integer(),
+  implementationCode: Type.String(),
+  name: LocalizedText(),
+  itemType: ItemTypeSchema,
+  level: ItemLevelSchema,
+  regionCode: Type.String(),
+  departmentId: Type.String(),
+  departmentName: LocalizedText(),
+  audiences: Type.Array(AudienceSchema),
+  themes: Type.Array(ThemeSchema),
+  onlineDepth: Type.Integer(),
+  crossRegion: Type.Union(CROSS_REGION_SCOPES.map((value) => Type.Literal(value))),
+  figures: ItemVersionView.properties.figures,
+});
+export type ItemSummary = Static<typeof ItemSummary>;
+
+export const SEARCH_MAX_LIMIT = 50;
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Keywords in Chinese or English; every word (Chinese: every pair of characters) must occur' })),
+    regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: 'Items serving this region: those of the region, of the regions above it and national ones, plus those of regions within it' })),
+    departmentId: Type.Optional(Type.String({ maxLength: 64 })),
+    audience: Type.Optional(AudienceSchema),
+    theme: Type.Optional(ThemeSchema),
+    itemType: Type.Optional(ItemTypeSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT, default: 20 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+
+export const SearchResult = Type.Object({ total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), items: Type.Array(ItemSummary) });
+export type SearchResult = Static<typeof SearchResult>;
+
+export const ItemParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const ItemVersionParams = Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
+export const VersionParams = Type.Object({ versionId: Type.String({ maxLength: 64 }) });
+
+// "One thing" bundles (一件事一次办)
+
+export const BUNDLE_MAX_ITEMS = 10;
+
+/** What an editor writes to publish a bundle: several items handled together with one form. */
+export const BundleDefinition = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'Stable code used in addresses, e.g. open-restaurant' }),
+    name: LocalizedText(),
+    description: LocalizedText(1000),
+    themes: Type.Array(ThemeSchema, { maxItems: 5, uniqueItems: true }),
+    itemIds: Type.Array(Type.String({ maxLength: 64 }), { minItems: 2, maxItems: BUNDLE_MAX_ITEMS, uniqueItems: true, description: 'Items in the order they are handled' }),
+  },
+  { additionalProperties: false },
+);
+export type BundleDefinition = Static<typeof BundleDefinition>;
+
+/** A form field of the combined form, with the items that ask it (the same key is asked once). */
+export const BundleField = Type.Composite([FormFieldSchema, Type.Object({ itemIds: Type.Array(Type.String()) })]);
+export type BundleField = Static<typeof BundleField>;
+export const BundleMaterial = Type.Composite([MaterialSchema, Type.Object({ itemIds: Type.Array(Type.String()) })]);
+export type BundleMaterial = Static<typeof BundleMaterial>;
+
+export const BundleSummary = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: LocalizedText(),
+  description: LocalizedText(1000),
+  themes: Type.Array(ThemeSchema),
+  status: ItemStatusSchema,
+  itemIds: Type.Array(Type.String()),
+});
+export type BundleSummary = Static<typeof BundleSummary>;
+
+export const BundleView = Type.Composite([
+  BundleSummary,
+  Type.Object({
+    /** Each item's current version, in the bundle's order. */
+    items: Type.Array(ItemVersionView),
+    form: Type.Object({ fields: Type.Array(BundleField) }),
+    materials: Type.Array(BundleMaterial),
+    figures: Type.Object({
+      items: Type.Integer(),
+      departments: Type.Integer(),
+      /** The most visits any one item needs: the visits can be made together. */
+      visits: Type.Integer(),
+      materialsAsked: Type.Integer(),
+      materialsReused: Type.Integer(),
+      materialsToProvide: Type.Integer(),
+      /** The longest promised limit among the items (they run in parallel). */
+      promisedDays: Type.Integer(),
+      legalDays: Type.Integer(),
+      fullyOnline: Type.Boolean(),
+    }),
+  }),
+]);
+export type BundleView = Static<typeof BundleView>;
+
+export const BundleParams = Type.Object({ code: Type.String({ maxLength: 64 }) });
 
 export { nullable };

@@ -34,6 +34,7 @@ export const SETTINGS: Setting[] = [
   { name: 'ENTERPRISE_REGISTRY_TOKEN', description: 'Bearer token for the enterprise registry adapter.' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long is ended.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after login, used or not.', default: '12' },
+  { name: 'RECTIFICATION_WORKING_DAYS', description: 'Working days a department has to call back and respond after a bad review (rating 1 or 2) opens a rectification case.', default: '5' },
 ];
 
 export interface Secrets {
@@ -59,6 +60,8 @@ export interface Config {
   enterpriseRegistryToken?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** Working days a department has to respond to a bad review. */
+  rectificationWorkingDays: number;
   secrets: Secrets;
 }
 
@@ -195,6 +198,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     enterpriseRegistryToken: env.ENTERPRISE_REGISTRY_TOKEN || undefined,
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+    rectificationWorkingDays: integer(env, 'RECTIFICATION_WORKING_DAYS', 5, 1, 60),
     secrets: await loadSecrets(env, production, dataDir),
   };
 }

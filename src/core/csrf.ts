@@ -5,6 +5,8 @@ import { newToken } from './ids.js';
 
 export const ANONYMOUS_CSRF_COOKIE = 'tb_csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Multipart form posts whose token is still to be read from the body (see checkCsrf). */
+const deferredToBody = new WeakSet<FastifyRequest>();
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -38,10 +40,38 @@ export function checkCsrf(request: FastifyRequest): void {
   if (request.headers.authorization) return;
   const contentType = (request.headers['content-type'] ?? '').toLowerCase();
   if (contentType.startsWith('application/json')) return;
-  const expected = request.principal?.kind === 'account' ? request.principal.csrfToken : request.cookies[ANONYMOUS_CSRF_COOKIE];
   const body = request.body as Record<string, unknown> | undefined;
   const given = (request.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+  if (!given && contentType.startsWith('multipart/form-data') && request.routeOptions.config?.multipartForm === true) {
+    // A no-JavaScript upload form carries its token as a field inside the stream, which only the
+    // route reads: readMultipart (src/files/multipart.ts) checks it before it accepts any file.
+    deferredToBody.add(request);
+    return;
+  }
+  verifyCsrfToken(request, given);
+}
+
+/** This request's CSRF token has yet to be read from its multipart body. */
+export function csrfDeferredToBody(request: FastifyRequest): boolean {
+  return deferredToBody.has(request);
+}
+
+/** Throws 403 unless `given` is the token this request must carry. */
+export function verifyCsrfToken(request: FastifyRequest, given: string | undefined): void {
+  const expected = request.principal?.kind === 'account' ? request.principal.csrfToken : request.cookies[ANONYMOUS_CSRF_COOKIE];
   if (!expected || !given || !same(expected, given)) {
     throw new AppError(403, 'csrf', 'error.forbidden.title', 'error.csrf.detail');
+  }
+  deferredToBody.delete(request);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route reads a multipart form with `readMultipart` (other routes refuse multipart with
+     * 415), so a form without JavaScript may put its CSRF token in the `_csrf` field, before any
+     * file, instead of the x-csrf-token header.
+     */
+    multipartForm?: boolean;
   }
 }

@@ -29,6 +29,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   db: Db;
   dialect: DialectName;
+  /** The PostgreSQL schema every table lives in (none on SQLite). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       }),
       plugins,
     });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });

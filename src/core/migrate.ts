@@ -24,6 +24,8 @@ export async function migrateToLatest(database: Database, migrations: PlatformMi
     provider: { getMigrations: async () => byName },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Without it Kysely looks for its tables in every schema and can mistake another database user's for ours.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

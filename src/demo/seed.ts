@@ -3,6 +3,7 @@ import type { Platform } from '../core/platform.js';
 import type { SessionPrincipal } from '../core/auth.js';
 import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
+import { seedCatalog } from './catalog.js';
 
 export interface DemoAccount {
   role: string;
@@ -93,6 +94,7 @@ export async function seedDemo(platform: Platform, services: Services = createSe
   accounts.unshift(...people);
   const unregistered = DEMO_RESIDENTS.find((r) => !r.registered)!;
   accounts.push({ role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` });
+  accounts.push(...(await seedCatalog(services, departments)));
   return { created: !already, accounts };
 }
 

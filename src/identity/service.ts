@@ -8,7 +8,7 @@ import { newId, newToken } from '../core/ids.js';
 import { translate, type Locale, type MessageKey } from '../core/i18n.js';
 import { maskIdNumber, maskPhone } from '../core/personal-data.js';
 import type { Platform } from '../core/platform.js';
-import { fromBool, toBool } from '../core/db.js';
+import { fromBool, toBool, type Tx } from '../core/db.js';
 import { Outbox } from '../notifications/outbox.js';
 import { validateResidentId } from '../reference/resident-id.js';
 import { shanghaiDate } from '../reference/calendar.js';
@@ -727,6 +727,15 @@ export class IdentityService {
 
   decryptPhone(person: Person): string | null {
     return person.phoneEnc ? this.platform.vault.decrypt(person.phoneEnc) : null;
+  }
+
+  /**
+   * Where to reach a person with a notification, read in the caller's transaction (on SQLite a
+   * read outside it would wait for it). Only a confirmed phone is kept; persons have no email.
+   */
+  async notificationContact(personId: string, tx?: Tx): Promise<{ phone: string | null; email: string | null } | undefined> {
+    const person = await this.store.personById(personId, tx);
+    return person ? { phone: this.decryptPhone(person), email: null } : undefined;
   }
 }
 

@@ -134,8 +134,8 @@ export class IdentityStore {
     return this.db.selectFrom('persons').selectAll().where('id', 'in', ids).execute();
   }
 
-  personById(id: string) {
-    return this.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+  personById(id: string, tx: Tx | Db = this.db) {
+    return tx.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   async insertPerson(tx: Tx, person: Person, account: Account): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { Db, Tx } from '../core/db.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Db, Dialect, Tables, Tx } from '../core/db.js';
 import { newId } from '../core/ids.js';
 import type { PlatformMigration } from '../core/migrate.js';
 import type { PersonalDataVault } from '../core/personal-data.js';
@@ -14,6 +15,8 @@ export interface OutboxMessagesTable {
   createdAt: string;
   sentAt: string | null;
   attempts: number;
+  /** Until then one deliverer holds the message (added by 0060-notifications-inbox). */
+  claimedUntil: string | null;
 }
 
 declare module '../core/db.js' {
@@ -40,22 +43,32 @@ export const outboxMigration: PlatformMigration = {
   },
 };
 
-/** Delivers one message; the embedded gateway only logs it (masked) and leaves it on the developer page. */
+/**
+ * Delivers one message; the embedded gateway only logs it (masked) and leaves it on the developer
+ * page. `messageId` is the same for every attempt at one message: a gateway that accepts an
+ * idempotency key should pass it on, so that a retry after a crash mid-send is not sent twice.
+ */
 export interface MessageGateway {
-  send(channel: 'sms' | 'email', recipient: string, body: string): Promise<void>;
+  send(channel: 'sms' | 'email', recipient: string, body: string, messageId?: string): Promise<void>;
 }
 
 export function loggingGateway(logger: Logger): MessageGateway {
   return {
-    async send(channel, _recipient, body) {
-      logger.info({ channel, body }, 'embedded message gateway: message delivered to the developer outbox');
+    async send(channel, _recipient, body, messageId) {
+      logger.info({ channel, body, messageId }, 'embedded message gateway: message delivered to the developer outbox');
     },
   };
 }
 
+/** How long one deliverer holds a message it is sending before another may try. */
+const CLAIM_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+
 /**
  * Outgoing SMS and email. A message is written in the same transaction as what caused it and
  * delivered afterwards, so it is never lost if the process stops between commit and send.
+ * Deliverers (every request that just wrote a message, the recurring job, every server copy)
+ * claim messages before sending, so two of them never send the same message at once.
  */
 export class Outbox {
   constructor(
@@ -63,6 +76,7 @@ export class Outbox {
     private readonly vault: PersonalDataVault,
     private readonly clock: Clock,
     private readonly gateway: MessageGateway,
+    private readonly dialect?: Dialect,
   ) {}
 
   async enqueue(tx: Tx | Db, message: { channel: 'sms' | 'email'; recipient: string; recipientMasked: string; body: string }): Promise<string> {
@@ -83,29 +97,56 @@ export class Outbox {
     return id;
   }
 
+  /**
+   * Takes up to `limit` pending messages for this deliverer: unsent, not given up, and not held
+   * by another deliverer (`SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time anyway).
+   * The outer conditions are checked again on the locked row, so a message claimed meanwhile is
+   * not taken twice.
+   */
+  private async claim(limit: number) {
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const free = (eb: ExpressionBuilder<Tables, 'outboxMessages'>) =>
+      eb.or([eb('claimedUntil', 'is', null), eb('claimedUntil', '<', nowIso)]);
+    let due = this.db
+      .selectFrom('outboxMessages')
+      .select('id')
+      .where('sentAt', 'is', null)
+      .where('attempts', '<', MAX_ATTEMPTS)
+      .where(free)
+      .orderBy('createdAt')
+      .limit(limit);
+    if (this.dialect) due = this.dialect.skipLocked(due);
+    const claimed = await this.db
+      .updateTable('outboxMessages')
+      .set({ claimedUntil: new Date(now.getTime() + CLAIM_MS).toISOString() })
+      .where('id', 'in', due)
+      .where('sentAt', 'is', null)
+      .where(free)
+      .returningAll()
+      .execute();
+    return claimed.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   /** Sends what is pending, oldest first. Returns how many were delivered. */
   async deliverPending(limit = 50): Promise<number> {
-    const pending = await this.db
-      .selectFrom('outboxMessages')
-      .selectAll()
-      .where('sentAt', 'is', null)
-      .where('attempts', '<', 10)
-      .orderBy('createdAt')
-      .limit(limit)
-      .execute();
+    const pending = await this.claim(limit);
     let delivered = 0;
     for (const message of pending) {
+      const attempts = message.attempts + 1;
       try {
-        await this.gateway.send(message.channel, this.vault.decrypt(message.recipientEnc), message.body);
+        await this.gateway.send(message.channel, this.vault.decrypt(message.recipientEnc), message.body, message.id);
         await this.db
           .updateTable('outboxMessages')
-          .set({ sentAt: this.clock.now().toISOString(), attempts: message.attempts + 1 })
+          .set({ sentAt: this.clock.now().toISOString(), attempts, claimedUntil: null })
           .where('id', '=', message.id)
           .where('sentAt', 'is', null)
           .execute();
         delivered++;
       } catch {
-        await this.db.updateTable('outboxMessages').set({ attempts: message.attempts + 1 }).where('id', '=', message.id).execute();
+        // A failing gateway is tried again later, each time waiting twice as long (at most an hour).
+        const retryAt = new Date(this.clock.now().getTime() + Math.min(2 ** attempts * 1000, 3_600_000)).toISOString();
+        await this.db.updateTable('outboxMessages').set({ attempts, claimedUntil: retryAt }).where('id', '=', message.id).execute();
       }
     }
     return delivered;

@@ -6,6 +6,7 @@ import { Button, Form, InsetText, SummaryList, Table, WarningText, seeOther, sen
 import type { AccountProfile } from '../service.js';
 import { clearSessionCookie } from '../routes.js';
 import { pageAccount, queryOf, type IdentityPageDeps } from './context.js';
+import '../../notifications/messages.js';
 
 type Sessions = Awaited<ReturnType<IdentityPageDeps['identity']['listSessions']>>;
 type AccessLog = Awaited<ReturnType<IdentityPageDeps['identity']['accessLog']>>;
@@ -145,10 +146,11 @@ export function accountPages(app: HttpApp, deps: IdentityPageDeps): void {
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
     const principal = pageAccount(request, reply);
     if (!principal) return reply;
-    const [profile, sessions, access] = await Promise.all([
+    const [profile, sessions, access, unread] = await Promise.all([
       deps.identity.profile(principal),
       deps.identity.listSessions(principal),
       deps.identity.accessLog(principal),
+      principal.personId && deps.inbox ? deps.inbox.unreadCount(principal.personId) : null,
     ]);
     const t = tr(request);
     return sendPage(request, reply, {
@@ -157,6 +159,11 @@ export function accountPages(app: HttpApp, deps: IdentityPageDeps): void {
       children: (
         <>
           <h1>{t('pages.account.title')}</h1>
+          {unread === null ? null : (
+            <p>
+              <a href="/account/inbox">{unread > 0 ? t('notifications.account.link', { count: unread }) : t('notifications.account.linkNone')}</a>
+            </p>
+          )}
           <Profile profile={profile} />
           <SessionList sessions={sessions} revoked={queryOf(request).revoked === '1'} />
           {profile.kind === 'person' ? <AccessLogSection entries={access} /> : null}

@@ -12,6 +12,8 @@ export interface IdentityPageDeps {
   identity: IdentityService;
   enterprises: EnterpriseService;
   outbox: Outbox;
+  /** The notification inbox, for the unread count on the account page. */
+  inbox?: { unreadCount(personId: string): Promise<number> };
   cookie: SessionCookieOptions;
   production: boolean;
 }
