@@ -94,7 +94,8 @@ const M = {
       requirement: 'conditional',
       condition: L('已领取营业执照的主体提供；与企业开办一并申请的，由登记机关推送，无需提供', 'When the business is registered already; applying together with registration, the registry passes it on'),
     }),
-  socialInsurance: () => material('socialInsurance', '社会保险缴费记录', 'Social insurance contributions', { source: 'governmentData', dataset: 'socialInsurance', uploadAllowed: false }),
+  // Contribution records of persons are not yet shared with every region, so a statement may be uploaded instead.
+  socialInsurance: () => material('socialInsurance', '社会保险缴费记录', 'Social insurance contributions', { source: 'governmentData', dataset: 'socialInsurance', uploadAllowed: true }),
   premisesProof: () =>
     material('premisesProof', '经营场所使用证明', 'Proof of business premises', {
       source: 'certificate',
@@ -697,7 +698,7 @@ export const CATALOG_BUNDLES: (Omit<BundleDefinition, 'itemIds'> & { items: [Tem
   },
 ];
 
-function staffPrincipal(staff: { staffId: string; accountId: string; name: string; departmentId: string; regionCode: string; roles: Role[] }): SessionPrincipal {
+export function staffPrincipal(staff: { staffId: string; accountId: string; name: string; departmentId: string; regionCode: string; roles: Role[] }): SessionPrincipal {
   return {
     kind: 'account',
     accountId: staff.accountId,

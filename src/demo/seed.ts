@@ -4,6 +4,7 @@ import type { SessionPrincipal } from '../core/auth.js';
 import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
 import { seedCatalog } from './catalog.js';
+import { seedApplications } from './applications.js';
 
 export interface DemoAccount {
   role: string;
@@ -95,6 +96,7 @@ export async function seedDemo(platform: Platform, services: Services = createSe
   const unregistered = DEMO_RESIDENTS.find((r) => !r.registered)!;
   accounts.push({ role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` });
   accounts.push(...(await seedCatalog(services, departments)));
+  await seedApplications(platform, services);
   return { created: !already, accounts };
 }
 

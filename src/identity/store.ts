@@ -189,6 +189,10 @@ export class IdentityStore {
     await this.db.insertInto('departments').values(department).execute();
   }
 
+  staffById(id: string) {
+    return this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   departmentByCode(code: string) {
     return this.db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst();
   }
