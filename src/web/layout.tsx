@@ -55,8 +55,23 @@ function Navigation() {
     <nav className="navigation" aria-label={t('web.nav.label')}>
       <ul className="navigation__list">
         {link('/', t('web.nav.home'))}
+        {link('/services', t('web.nav.services'))}
         {principal ? (
           <>
+            {principal.personId ? (
+              <>
+                {link('/applications', t('web.nav.applications'))}
+                {link('/account/certificates', t('web.nav.certificates'))}
+                {link('/account/inbox', t('web.nav.inbox'))}
+              </>
+            ) : null}
+            {principal.roles.some((role) => role === 'officer' || role === 'approver') ? (
+              <>
+                {link('/workbench', t('web.nav.workbench'))}
+                {link('/workbench/rectifications', t('web.nav.rectifications'))}
+              </>
+            ) : null}
+            {principal.roles.includes('supervisor') ? link('/workbench/appeals', t('web.nav.appeals')) : null}
             {link('/account', t('web.nav.account'))}
             {principal.personId ? link('/enterprises', t('web.nav.enterprises')) : null}
             <li className="navigation__item navigation__item--signed-in">

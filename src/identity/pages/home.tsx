@@ -9,6 +9,17 @@ function Home() {
     <>
       <h1>{t('pages.home.title')}</h1>
       <p className="lead">{t('pages.home.lead')}</p>
+      <form method="get" action="/services" className="search-box" role="search">
+        <label className="label" htmlFor="home-search">
+          {t('pages.home.search.label')}
+        </label>
+        <div className="search-box__row">
+          <input className="input" id="home-search" name="q" type="search" placeholder={t('pages.home.search.placeholder')} />
+          <button type="submit" className="button">
+            {t('pages.home.search.submit')}
+          </button>
+        </div>
+      </form>
       {signedIn ? (
         <p>
           {t('pages.home.signedIn')} <a href="/account">{t('pages.home.toAccount')}</a>

@@ -5,6 +5,9 @@ export const identityPageMessages = defineMessages(
   {
     'pages.home.title': '通办：一网通办政务服务',
     'pages.home.lead': '一次实名认证，就能在线办理各地区、各部门、各层级的政务服务事项。',
+    'pages.home.search.label': '找服务：输入您要办的事',
+    'pages.home.search.placeholder': '如：个体工商户、生育登记、公积金提取',
+    'pages.home.search.submit': '搜索',
     'pages.home.person.title': '个人办事',
     'pages.home.person.body': '用您的身份证件实名注册，确认手机号码后即可登录办事。',
     'pages.home.person.register': '实名注册',
@@ -173,6 +176,9 @@ export const identityPageMessages = defineMessages(
   {
     'pages.home.title': 'Tongban: one-stop government services',
     'pages.home.lead': 'Verify your identity once, then use government services of every region, department and level online.',
+    'pages.home.search.label': 'Find a service: what do you need to do?',
+    'pages.home.search.placeholder': 'e.g. individual business, birth registration',
+    'pages.home.search.submit': 'Search',
     'pages.home.person.title': 'For people',
     'pages.home.person.body': 'Register with your identity card and confirm your phone, then sign in to use services.',
     'pages.home.person.register': 'Register',
