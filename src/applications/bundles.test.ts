@@ -25,6 +25,8 @@ describe('a "one thing" bundle: one form, one submission, an application at each
     hygiene.form.fields.push({ key: 'seats', label: { 'zh-CN': '座位数', en: 'Seats' }, type: 'integer', required: true, minimum: 1, maximum: 2000 });
     hygiene.materials = [
       hygiene.materials[0]!,
+      // The proof of premises is asked by both departments: one upload must serve both.
+      hygiene.materials[1]!,
       { key: 'floorPlan', name: { 'zh-CN': '场所平面图', en: 'Floor plan' }, requirement: 'required', medium: 'electronic', source: 'upload', uploadAllowed: true, acceptedTypes: ['pdf', 'png'], maxSizeMb: 5 },
     ];
     health = await departmentWithItem(t, { regionCode: '310115', item: hygiene });
@@ -83,9 +85,13 @@ describe('a "one thing" bundle: one form, one submission, an application at each
     const healthApp = bundle.applications.find((a: { departmentId: string }) => a.departmentId === health.department.id);
     const view = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${healthApp.id}`, headers: { cookie: health.officer.cookie } });
     expect(Object.keys(view.json().form).sort()).toEqual(['businessName', 'operatorName', 'premisesRegion', 'seats']);
-    expect(Object.keys(view.json().materials).sort()).toEqual(['floorPlan', 'identity']);
+    expect(Object.keys(view.json().materials).sort()).toEqual(['floorPlan', 'identity', 'premises']);
     // Neither department sees the other's application.
     const marketApp = bundle.applications.find((a: { departmentId: string }) => a.departmentId === market.department.id);
+    const marketView = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${marketApp.id}`, headers: { cookie: market.officer.cookie } });
+    const [mine, theirs] = [marketView.json().materials.premises.files[0], view.json().materials.premises.files[0]];
+    expect(mine.sha256).toBe(theirs.sha256);
+    expect(mine.id).not.toBe(theirs.id);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/applications/${marketApp.id}`, headers: { cookie: health.officer.cookie } })).statusCode).toBe(404);
   });
 

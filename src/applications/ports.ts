@@ -71,6 +71,8 @@ export interface FilePort {
   /** An upload of this account not yet attached elsewhere, or null. */
   ownUpload(accountId: string, fileId: string): Promise<StoredFile | null>;
   attach(tx: Tx, fileIds: string[], applicationId: string): Promise<void>;
+  /** Another upload row for the same content, so that two applications can each hold the material. */
+  copyUpload(tx: Tx, fileId: string, ownerAccountId: string): Promise<StoredFile>;
 }
 
 export interface ApplicantNotification {

@@ -85,6 +85,7 @@ export const QueueRowSchema = Type.Object({
   promisedDueOn: Type.Union([Type.String(), Type.Null()]),
   legalDueOn: Type.Union([Type.String(), Type.Null()]),
   daysLeft: Type.Union([Type.Integer(), Type.Null()]),
+  unit: Type.Union([Type.Literal('workingDays'), Type.Literal('calendarDays')]),
   flag: Flag,
   claimedByStaffId: Type.Union([Type.String(), Type.Null()]),
   collected: Type.Boolean(),

@@ -111,6 +111,8 @@ export interface QueueRow {
   promisedDueOn: string | null;
   legalDueOn: string | null;
   daysLeft: number | null;
+  /** Whether days are working days or calendar days. */
+  unit: 'workingDays' | 'calendarDays';
   flag: Deadlines['flag'];
   claimedByStaffId: string | null;
   collected: boolean;
@@ -789,6 +791,7 @@ export class ApplicationService {
       promisedDueOn: limits.promisedDue,
       legalDueOn: limits.legalDue,
       daysLeft: limits.daysLeft,
+      unit: row.timeUnit,
       flag: limits.flag,
       claimedByStaffId: row.claimedByStaffId,
       collected: Boolean(row.collectedAt),
@@ -1064,10 +1067,27 @@ export class ApplicationService {
           idempotencyKey,
           createdAt: nowIso,
         });
+        // An upload answers a material for every department that asks it; each gets its own copy.
+        const usedFiles = new Set<string>();
         for (const [index, { row }] of rows.entries()) {
           row.bundleSubmissionId = submissionId;
           await this.store.insert(tx, row);
-          await this.commitSubmission(tx, principal, row, prepared[index]!);
+          const submission = prepared[index]!;
+          for (const [key, material] of Object.entries(submission.materials)) {
+            if (material.kind !== 'upload') continue;
+            const files: StoredFile[] = [];
+            for (const file of material.files) {
+              if (!usedFiles.has(file.id)) {
+                usedFiles.add(file.id);
+                files.push(file);
+                continue;
+              }
+              const copy = await this.deps.files.copyUpload(tx, file.id, principal.accountId);
+              files.push({ id: copy.id, sha256: copy.sha256, type: copy.type, size: copy.size, filename: copy.filename });
+            }
+            submission.materials[key] = { kind: 'upload', files };
+          }
+          await this.commitSubmission(tx, principal, row, submission);
         }
       });
     } catch (error) {

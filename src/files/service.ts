@@ -160,6 +160,18 @@ export class FileService {
     if (attached !== ids.length) throw conflict('fileNotAvailable', 'files.notAvailable');
   }
 
+  /**
+   * A second upload row for the same stored content, in the caller's transaction: a bundle gives
+   * each department's application its own copy of a material asked once (the bytes are not copied).
+   */
+  async copyUpload(tx: Tx, fileId: string, ownerAccountId: string): Promise<FileInfo> {
+    const row = await this.rows.upload(fileId, tx);
+    if (!row || row.ownerAccountId !== ownerAccountId) throw conflict('fileNotAvailable', 'files.notAvailable');
+    const copy: UploadRow = { ...row, id: newId(), attachedTo: null, createdAt: this.nowIso() };
+    await this.rows.insertUpload(tx, copy);
+    return infoOf(copy);
+  }
+
   /** The materials attached to an application, oldest first. */
   async attachedTo(applicationId: string, tx?: Tx): Promise<FileInfo[]> {
     return (await this.rows.uploadsAttachedTo(applicationId, tx)).map(infoOf);
