@@ -334,3 +334,77 @@ describe('across regions (跨省通办) and with electronic certificates as mate
     expect(await t.platform.db.selectFrom('applications').select('id').where('idempotencyKey', '=', 'reuse-not-mine').execute()).toHaveLength(0);
   });
 });
+
+describe('enterprises apply through an authorised agent; special procedures stop the clock', () => {
+  let t: TestApp;
+  let services: Services;
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
+    services = createServices(t.platform);
+  });
+  afterAll(async () => t.close());
+
+  it('lets an agent with scope applications apply for the enterprise, and everyone acting for it see the application', async () => {
+    const { makeUscc, organizationCodeBodyFromNumber } = await import('../reference/testing.js');
+    const office = await departmentWithItem(t, { item: { audiences: ['enterprise'], form: { fields: individualBusinessItem().form.fields.filter((f) => !f.prefill?.startsWith('person.')) } } });
+    const boss = await verifiedPerson(t, '钟华');
+    const clerk = await verifiedPerson(t, '石磊');
+    const other = await verifiedPerson(t, '白雪');
+    const uscc = makeUscc({ region: '310115', organizationCodeBody: organizationCodeBodyFromNumber(4242) });
+    await services.enterpriseRegistry.add([{ uscc, name: '上海钟华餐饮有限公司', legalRepresentativeName: boss.name, legalRepresentativeIdNumber: boss.idNumber, regionCode: '310115' }]);
+    const opened = await t.app.inject({ method: 'POST', url: '/api/v1/enterprises', headers: { cookie: boss.cookie }, payload: { uscc } });
+    expect(opened.statusCode).toBe(201);
+    const enterpriseId = opened.json().id as string;
+    for (const [agent, scopes] of [
+      [clerk, ['applications']],
+      [other, ['profile']],
+    ] as const) {
+      const granted = await t.app.inject({ method: 'POST', url: `/api/v1/enterprises/${enterpriseId}/agents`, headers: { cookie: boss.cookie }, payload: { name: agent.name, idNumber: agent.idNumber, scopes, expiresOn: '2026-12-31' } });
+      expect(granted.statusCode).toBe(201);
+    }
+    const payload = {
+      itemId: office.item.itemId,
+      enterpriseId,
+      form: { businessName: '钟华小馆', organisation: 'personal', employees: 8, premisesRegion: '310115' },
+      materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(clerk.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+    };
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie: other.cookie, 'idempotency-key': 'agent-no-scope' }, payload });
+    expect(refused.statusCode).toBe(403);
+    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie: clerk.cookie, 'idempotency-key': 'agent-with-scope' }, payload });
+    expect(applied.statusCode).toBe(201);
+    expect(applied.json().applicant).toMatchObject({ enterpriseId, name: '上海钟华餐饮有限公司' });
+    const bossSees = await t.app.inject({ method: 'GET', url: '/api/v1/applications', headers: { cookie: boss.cookie } });
+    expect(bossSees.json().map((a: { id: string }) => a.id)).toContain(applied.json().id);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applied.json().id}`, headers: { cookie: boss.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applied.json().id}`, headers: { cookie: other.cookie } })).statusCode).toBe(404);
+  });
+
+  it('pauses the clock for an inspection and moves the deadline by its working days, across a weekend', async () => {
+    const office = await departmentWithItem(t, { regionCode: '310104' });
+    const applicant = await verifiedPerson(t, '罗平', '310104');
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { cookie: applicant.cookie, 'idempotency-key': 'inspection-1' },
+      payload: {
+        itemId: office.item.itemId,
+        form: { businessName: '罗记', organisation: 'personal', employees: 1, premisesRegion: '310104' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(applicant.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+      },
+    });
+    const id = applied.json().id as string;
+    const act = (action: string, payload: object = {}) => t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/${action}`, headers: { cookie: office.officer.cookie }, payload });
+    // Monday 2 March: accepted with 3 working days promised, due Thursday 5 March.
+    expect((await act('accept')).json().timeLimits.promisedDue).toBe('2026-03-05');
+    await act('startReview');
+    const inspecting = await act('startSpecialProcedure', { procedure: 'inspection', opinion: '现场核查' });
+    expect(inspecting.json()).toMatchObject({ status: 'specialProcedure', timeLimits: { flag: 'paused' } });
+    expect(inspecting.json().events.at(-1)).toMatchObject({ action: 'startSpecialProcedure', detail: { procedure: 'inspection' } });
+    // The inspection ends the next Monday (9 March): 3, 4, 5, 6 and 9 March are five working days paused.
+    t.clock.advance(7 * DAY);
+    await staffSignInAgain(t, office.officer);
+    const ended = await act('endSpecialProcedure', { opinion: '核查通过' });
+    expect(ended.json()).toMatchObject({ status: 'underReview', timeLimits: { promisedDue: '2026-03-12', flag: 'onTrack' } });
+  });
+});
