@@ -41,7 +41,10 @@ export async function buildApp(platform: Platform, services: Services = createSe
   identityAdminRoutes(app, services.identity);
   oidcRoutes(app, services.oidc);
   enterpriseRoutes(app, services.enterprises);
-  catalogRoutes(app, services.catalog);
+  catalogRoutes(app, services.catalog, async (itemId) => {
+    const view = await services.evaluation.satisfactionByItem(itemId);
+    return { reviews: view.reviews, averageRating: view.averageRating, goodShare: view.shares.good };
+  });
   applicationRoutes(app, services.applications);
   applicationPages(app, services);
   evaluationRoutes(app, services.evaluation);

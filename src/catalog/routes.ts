@@ -15,10 +15,14 @@ import {
   SearchResult,
   VersionParams,
 } from './schema.js';
+import type { ItemSatisfaction } from './pages/item.js';
 import type { CatalogService } from './service.js';
 
 /** The service catalogue: public reading and search, and publishing for departments' catalogue editors. */
-export function catalogRoutes(app: HttpApp, catalog: CatalogService): void {
+/** What an item page shows of public satisfaction (好差评), from the evaluation capability. */
+export type SatisfactionSource = (itemId: string) => Promise<ItemSatisfaction | null>;
+
+export function catalogRoutes(app: HttpApp, catalog: CatalogService, satisfaction?: SatisfactionSource): void {
   const tags = ['catalog'];
   const inconsistent =
     'A definition that breaks a consistency rule is refused with 422 listing every broken rule, each against its field ' +
@@ -151,5 +155,5 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogService): void {
     async (request, reply) => reply.status(201).send(await catalog.publishBundle(requireRole(request, 'catalogEditor', 'admin'), request.body)),
   );
 
-  catalogPages(app, catalog);
+  catalogPages(app, catalog, satisfaction);
 }

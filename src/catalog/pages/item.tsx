@@ -4,7 +4,29 @@ import { ButtonLink, InsetText, SummaryList, Table, WarningText, usePage } from 
 import type { BundleSummary, FormField, ItemVersionView } from '../schema.js';
 import { Figures, Paragraphs, certificateTypeLabel, daysLabel, joinList, loc, materialSource, regionLabel } from './components.js';
 
-export function ItemPage({ item, bundles }: { item: ItemVersionView; bundles: BundleSummary[] }) {
+/** Public satisfaction with the item (好差评): how many rated it, the average and the share of good ratings. */
+export interface ItemSatisfaction {
+  reviews: number;
+  averageRating: number | null;
+  goodShare: number | null;
+}
+
+function Satisfaction({ satisfaction }: { satisfaction: ItemSatisfaction }) {
+  const { t } = usePage();
+  return (
+    <p className="satisfaction">
+      {satisfaction.reviews === 0 || satisfaction.averageRating === null
+        ? t('catalogPages.item.satisfaction.none')
+        : t('catalogPages.item.satisfaction.summary', {
+            reviews: satisfaction.reviews,
+            average: satisfaction.averageRating.toFixed(1),
+            good: Math.round((satisfaction.goodShare ?? 0) * 100),
+          })}
+    </p>
+  );
+}
+
+export function ItemPage({ item, bundles, satisfaction }: { item: ItemVersionView; bundles: BundleSummary[]; satisfaction?: ItemSatisfaction | null }) {
   const { t, locale } = usePage();
   const d = item.definition;
   const published = item.status === 'published';
@@ -21,6 +43,7 @@ export function ItemPage({ item, bundles }: { item: ItemVersionView; bundles: Bu
         </InsetText>
       )}
       <Figures figures={item.figures} unit={d.timeLimitUnit} />
+      {satisfaction ? <Satisfaction satisfaction={satisfaction} /> : null}
       {published && latest ? (
         <div className="apply">
           <ButtonLink href={`/applications/new?item=${encodeURIComponent(item.itemId)}`}>{t('catalogPages.item.apply')}</ButtonLink>

@@ -5,7 +5,7 @@ import { formStateFrom, sendPage, tr } from '../../web/page.js';
 import type { SearchResult } from '../schema.js';
 import type { CatalogService } from '../service.js';
 import { BundleListPage, BundlePage } from './bundle.js';
-import { ItemPage } from './item.js';
+import { type ItemSatisfaction, ItemPage } from './item.js';
 import { SearchPage, searchFormOf, searchQueryOf } from './search.js';
 import { loc } from './components.js';
 import './messages.js';
@@ -19,7 +19,7 @@ function queryOf(request: FastifyRequest): Record<string, string | undefined> {
 }
 
 /** The public guide to services (办事指南): search, item pages and bundles. No sign-in needed. */
-export function catalogPages(app: HttpApp, catalog: CatalogService): void {
+export function catalogPages(app: HttpApp, catalog: CatalogService, satisfaction?: (itemId: string) => Promise<ItemSatisfaction | null>): void {
   app.get('/services', { schema: { hide: true } }, async (request, reply) => {
     const t = tr(request);
     const form = searchFormOf(queryOf(request));
@@ -54,7 +54,7 @@ export function catalogPages(app: HttpApp, catalog: CatalogService): void {
     if (!ID_PATTERN.test(request.params.id)) throw notFound('itemNotFound', 'catalog.item.notFound');
     const version = Number(queryOf(request).version);
     const item = Number.isInteger(version) && version >= 1 ? await catalog.getItemVersion(request.params.id, version) : await catalog.getItem(request.params.id);
-    const bundles = await catalog.bundlesWithItem(item.itemId);
-    return sendPage(request, reply, { title: loc(item.definition.name, request.locale), width: 'wide', children: <ItemPage item={item} bundles={bundles} /> });
+    const [bundles, rated] = await Promise.all([catalog.bundlesWithItem(item.itemId), satisfaction ? satisfaction(item.itemId) : null]);
+    return sendPage(request, reply, { title: loc(item.definition.name, request.locale), width: 'wide', children: <ItemPage item={item} bundles={bundles} satisfaction={rated} /> });
   });
 }
