@@ -103,7 +103,9 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
   const helloPort = await freePort();
   const hello = await startServer([process.execPath, '--import', 'tsx', 'bench/hello.ts'], {}, helloPort);
   const serverPort = await freePort();
-  const server = await startServer([process.execPath, 'bin/tongban.js', 'serve'], env, serverPort);
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const server = await startServer([process.execPath, ...profile, 'bin/tongban.js', 'serve'], env, serverPort);
   try {
     const token = await client.token(server.url);
     const helloResult = await load({ url: `${hello.url}/hello`, method: 'POST', body: '{"name":"x"}', headers: { 'content-type': 'application/json' }, duration: SECONDS });

@@ -44,7 +44,11 @@ export function createServices(platform: Platform) {
   const notifier = new Notifier(inbox.store, outbox, (personId, tx) => identity.notificationContact(personId, tx), platform.clock, platform.logger, platform.config.publicUrl);
   const files = new FileService(platform);
   const evaluation = new EvaluationService(platform, {
-    calendar,
+    // Rectification deadlines may run into a year whose holidays are not published yet.
+    calendar: {
+      addWorkingDays: async (from, days) => (await calendar.deadlineCalendar()).calendar.addWorkingDays(from, days),
+      workingDaysBetween: async (from, to) => (await calendar.deadlineCalendar()).calendar.workingDaysBetween(from, to),
+    },
     // Read only when a review arrives, by which time `applications` below exists.
     applications: { find: (applicationId) => applications.reviewable(applicationId) },
     departments: identityDepartments(identity),

@@ -118,6 +118,7 @@ export const ApplicationViewSchema = Type.Object({
     daysLeftLegal: Type.Union([Type.Integer(), Type.Null()]),
     daysUsed: Type.Union([Type.Integer(), Type.Null()]),
     flag: Flag,
+    provisional: Type.Boolean({ description: 'A due date falls in a year whose holiday arrangement is not published yet (weekends only for now)' }),
   }),
   decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected'), Type.Null()]),
   decisionReason: Nullable(Type.String()),

@@ -7,8 +7,7 @@ import type { Platform } from '../core/platform.js';
 import type { ItemDefinition, ItemVersionView, Material } from '../catalog/schema.js';
 import type { EnterpriseService } from '../identity/enterprises/service.js';
 import type { IdentityService } from '../identity/service.js';
-import type { CalendarService } from '../reference/calendar-service.js';
-import type { WorkingCalendar } from '../reference/calendar.js';
+import type { CalendarService, DeadlineCalendar } from '../reference/calendar-service.js';
 import { shanghaiDate } from '../reference/dates.js';
 import { isWithin, NATIONWIDE_REGION_CODE, provinceOf } from '../reference/regions.js';
 import { checkForm, isMaterialNeeded, type FormValues } from './form.js';
@@ -579,7 +578,7 @@ export class ApplicationService {
       if (!(input.materials && key in input.materials)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
     }
     if (problems.length) throw invalid('supplementIncomplete', uniqueProblems(problems), 'applications.supplement.incomplete');
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     const to = (row.resumeStatus ?? 'submitted') as ApplicationStatus;
     const clock = this.resumeClock(calendar, row);
     const due = this.dueDates(calendar, { ...row, ...clock });
@@ -608,7 +607,7 @@ export class ApplicationService {
     const row = await this.ownApplication(principal, applicationId);
     const item = await this.itemVersion(row);
     this.assertApplicantTransition('withdraw', row, item);
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     const clock = { ...this.resumeClock(calendar, row), clockStoppedOn: row.clockStartedOn ? this.today() : null };
     await this.store.transaction(async (tx) => {
       await this.write(tx, row, { status: 'withdrawn', ...clock, supplementRequest: null, updatedAt: this.now().toISOString() });
@@ -630,7 +629,7 @@ export class ApplicationService {
     const enterprises = await this.deps.enterprises.myEnterprises(principal);
     const enterpriseIds = enterprises.filter((e) => e.role === 'legalRepresentative' || e.scopes.includes('applications')).map((e) => e.id);
     const rows = await this.store.forApplicant(personId, enterpriseIds, 200);
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     return rows.map((row) => this.queueRow(calendar, row));
   }
 
@@ -708,7 +707,7 @@ export class ApplicationService {
   }
 
   async view(row: ApplicationRow, viewer: SessionPrincipal): Promise<ApplicationView> {
-    const [item, events, calendar] = await Promise.all([this.itemVersion(row), this.store.events(row.id), this.deps.calendar.current()]);
+    const [item, events, calendar] = await Promise.all([this.itemVersion(row), this.store.events(row.id), this.deps.calendar.deadlineCalendar()]);
     const flow = { steps: item.definition.flow.steps, resumeStatus: row.resumeStatus };
     let actions: string[];
     if (viewer.staffId) {
@@ -749,7 +748,7 @@ export class ApplicationService {
   /** The department's queue, least time left first. */
   async queue(principal: SessionPrincipal, filters: { status?: ApplicationStatus; due?: 'soon' | 'overdue'; itemId?: string; mine?: boolean; trackingNumber?: string; limit?: number; offset?: number }) {
     const departmentId = this.officerDepartment(principal);
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     const today = this.today();
     const query: QueueFilters = {
       departmentId,
@@ -759,7 +758,7 @@ export class ApplicationService {
       offset: filters.offset ?? 0,
     };
     if (filters.due === 'overdue') query.dueOnOrBefore = previousDay(today);
-    if (filters.due === 'soon') query.dueOnOrBefore = calendar.addWorkingDays(today, 2);
+    if (filters.due === 'soon') query.dueOnOrBefore = calendar.calendar.addWorkingDays(today, 2);
     if (filters.itemId) query.itemId = filters.itemId;
     if (filters.mine && principal.staffId) query.claimedByStaffId = principal.staffId;
     if (filters.trackingNumber) query.trackingNumber = filters.trackingNumber;
@@ -770,7 +769,7 @@ export class ApplicationService {
   /** Applications this department took in for other regions (异地代收). */
   async collected(principal: SessionPrincipal) {
     const departmentId = this.officerDepartment(principal);
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     return (await this.store.collectedBy(departmentId, 100)).map((row) => this.queueRow(calendar, row));
   }
 
@@ -779,7 +778,7 @@ export class ApplicationService {
     return principal.departmentId;
   }
 
-  private queueRow(calendar: WorkingCalendar, row: ApplicationRow): QueueRow {
+  private queueRow(calendar: DeadlineCalendar, row: ApplicationRow): QueueRow {
     const limits = deadlines(calendar, clockOf(row), this.today());
     return {
       id: row.id,
@@ -838,7 +837,7 @@ export class ApplicationService {
     }
     const supplementRequest = action === 'requestSupplement' ? this.supplementRequestOf(item.definition, input, opinion) : null;
 
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     const today = this.today();
     const nowIso = this.now().toISOString();
     const to = check.to;
@@ -945,12 +944,12 @@ export class ApplicationService {
 
   // Shared plumbing
 
-  private resumeClock(calendar: WorkingCalendar, row: ApplicationRow): Pick<ApplicationRow, 'clockPausedDays' | 'clockPausedSince'> {
+  private resumeClock(calendar: DeadlineCalendar, row: ApplicationRow): Pick<ApplicationRow, 'clockPausedDays' | 'clockPausedSince'> {
     if (!row.clockPausedSince) return { clockPausedDays: row.clockPausedDays, clockPausedSince: null };
     return { clockPausedDays: row.clockPausedDays + pauseLength(calendar, clockOf(row), this.today()), clockPausedSince: null };
   }
 
-  private dueDates(calendar: WorkingCalendar, row: ApplicationRow): Pick<ApplicationRow, 'promisedDueOn' | 'legalDueOn'> {
+  private dueDates(calendar: DeadlineCalendar, row: ApplicationRow): Pick<ApplicationRow, 'promisedDueOn' | 'legalDueOn'> {
     const limits = deadlines(calendar, clockOf(row), this.today());
     return { promisedDueOn: limits.promisedDue, legalDueOn: limits.legalDue };
   }
@@ -1110,7 +1109,7 @@ export class ApplicationService {
   private async bundleView(submissionId: string): Promise<BundleSubmissionView> {
     const submission = (await this.store.bundleSubmission(submissionId))!;
     const rows = await this.store.bundleApplications(submissionId);
-    const calendar = await this.deps.calendar.current();
+    const calendar = await this.deps.calendar.deadlineCalendar();
     const bundle = await this.deps.items.bundle(submission.bundleCode);
     return {
       id: submission.id,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultWorkingCalendar } from '../reference/calendar.js';
 import { deadlines, pauseLength, type ClockState } from './time-limits.js';
 
-const calendar = defaultWorkingCalendar();
+const calendar = { calendar: defaultWorkingCalendar(), provisionalYears: new Set<number>() };
 const running = (startedOn: string, days: number, extra: Partial<ClockState> = {}): ClockState => ({
   unit: 'workingDays',
   promisedDays: days,
@@ -74,5 +74,25 @@ describe('legal time limits on the official calendar', () => {
 
   it('has no deadline before acceptance', () => {
     expect(deadlines(calendar, running('2026-03-02', 5, { startedOn: null }), '2026-03-03')).toMatchObject({ flag: 'notStarted', promisedDue: null });
+  });
+});
+
+describe('deadlines in a year whose holidays are not published yet', () => {
+  it('count weekends only, say they are provisional, and never fail', async () => {
+    const { CalendarService } = await import('../reference/calendar-service.js');
+    const { createTestPlatform } = await import('../core/testing.js');
+    const { ManualClock } = await import('../core/clock.js');
+    const t = await createTestPlatform({ clock: new ManualClock(new Date('2026-12-21T02:00:00Z')) });
+    try {
+      const service = new CalendarService(t.platform.db, t.platform.audit, t.platform.clock);
+      const forDeadlines = await service.deadlineCalendar();
+      expect([...forDeadlines.provisionalYears]).toContain(2027);
+      // Accepted Monday 21 December 2026 with 10 working days: 22-25, 28-31 December, then 1 and 4 January 2027.
+      const state: ClockState = { unit: 'workingDays', promisedDays: 10, legalDays: 20, startedOn: '2026-12-21', pausedDays: 0, pausedSince: null, stoppedOn: null };
+      expect(deadlines(forDeadlines, state, '2026-12-21')).toMatchObject({ promisedDue: '2027-01-04', provisional: true });
+      expect(deadlines(forDeadlines, { ...state, promisedDays: 2, legalDays: 3 }, '2026-12-21')).toMatchObject({ provisional: false });
+    } finally {
+      await t.close();
+    }
   });
 });

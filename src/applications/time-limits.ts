@@ -1,5 +1,5 @@
 import { fromDayNumber, toDayNumber, type IsoDate } from '../reference/dates.js';
-import type { WorkingCalendar } from '../reference/calendar.js';
+import type { DeadlineCalendar } from '../reference/calendar-service.js';
 
 /**
  * Legal and promised time limits. The clock starts on the day an application is accepted and, as
@@ -36,27 +36,29 @@ export interface Deadlines {
   /** Days the clock has run so far, excluding pauses. */
   daysUsed: number | null;
   flag: DeadlineFlag;
+  /** A due date falls in a year whose holidays are not published yet: counted on weekends only for now. */
+  provisional: boolean;
 }
 
 /** Within this many days of the promised deadline an application is flagged as due soon. */
 export const DUE_SOON_DAYS = 2;
 
-export function daysBetween(calendar: WorkingCalendar, unit: TimeLimitUnit, from: IsoDate, to: IsoDate): number {
-  return unit === 'workingDays' ? calendar.workingDaysBetween(from, to) : toDayNumber(to) - toDayNumber(from);
+export function daysBetween(calendar: DeadlineCalendar, unit: TimeLimitUnit, from: IsoDate, to: IsoDate): number {
+  return unit === 'workingDays' ? calendar.calendar.workingDaysBetween(from, to) : toDayNumber(to) - toDayNumber(from);
 }
 
-export function addDays(calendar: WorkingCalendar, unit: TimeLimitUnit, from: IsoDate, days: number): IsoDate {
-  return unit === 'workingDays' ? calendar.addWorkingDays(from, days) : fromDayNumber(toDayNumber(from) + days);
+export function addDays(calendar: DeadlineCalendar, unit: TimeLimitUnit, from: IsoDate, days: number): IsoDate {
+  return unit === 'workingDays' ? calendar.calendar.addWorkingDays(from, days) : fromDayNumber(toDayNumber(from) + days);
 }
 
 /** The pause that ends today, in the item's unit: to be added to `pausedDays` when the clock resumes. */
-export function pauseLength(calendar: WorkingCalendar, state: ClockState, today: IsoDate): number {
+export function pauseLength(calendar: DeadlineCalendar, state: ClockState, today: IsoDate): number {
   if (!state.pausedSince) return 0;
   return Math.max(0, daysBetween(calendar, state.unit, state.pausedSince, today));
 }
 
-export function deadlines(calendar: WorkingCalendar, state: ClockState, today: IsoDate): Deadlines {
-  if (!state.startedOn) return { promisedDue: null, legalDue: null, daysLeft: null, daysLeftLegal: null, daysUsed: null, flag: 'notStarted' };
+export function deadlines(calendar: DeadlineCalendar, state: ClockState, today: IsoDate): Deadlines {
+  if (!state.startedOn) return { promisedDue: null, legalDue: null, daysLeft: null, daysLeftLegal: null, daysUsed: null, flag: 'notStarted', provisional: false };
   const asOf = state.stoppedOn ?? today;
   const paused = state.pausedDays + pauseLength(calendar, state, asOf);
   const promisedDue = addDays(calendar, state.unit, state.startedOn, state.promisedDays + paused);
@@ -70,5 +72,10 @@ export function deadlines(calendar: WorkingCalendar, state: ClockState, today: I
   else if (daysLeft < 0) flag = 'overdue';
   else if (daysLeft <= DUE_SOON_DAYS) flag = 'dueSoon';
   else flag = 'onTrack';
-  return { promisedDue, legalDue, daysLeft, daysLeftLegal, daysUsed, flag };
+  const provisional = unitCountsWorkingDays(state) && [promisedDue, legalDue].some((date) => calendar.provisionalYears.has(Number(date.slice(0, 4))));
+  return { promisedDue, legalDue, daysLeft, daysLeftLegal, daysUsed, flag, provisional };
+}
+
+function unitCountsWorkingDays(state: ClockState): boolean {
+  return state.unit === 'workingDays';
 }

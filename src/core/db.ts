@@ -3,7 +3,9 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
+  CompiledQuery,
   Kysely,
+  type Compilable,
   PostgresDialect,
   SqliteDialect,
   sql,
@@ -101,6 +103,35 @@ function withStatementCache(database: SQLite.Database, size = 500) {
       }
       cache.set(text, statement);
       return statement;
+    },
+  };
+}
+
+/**
+ * A query built and compiled once per database and then run with new values. Building and
+ * compiling a query costs Kysely about as much as SQLite takes to run it, which matters only on
+ * the few paths that answer thousands of requests a second (token and identity lookups). The
+ * query's shape must not depend on its values: `build` is called once with placeholders, and each
+ * placeholder found among the compiled parameters is replaced by the value given at run time.
+ */
+export function preparedQuery<Values extends unknown[], Row>(build: (db: Db, ...values: Values) => Compilable<Row>) {
+  const compiled = new WeakMap<Db | Tx, { sql: string; parameters: readonly unknown[]; slots: number[] }>();
+  return {
+    async execute(db: Db | Tx, ...values: Values): Promise<Row[]> {
+      let entry = compiled.get(db);
+      if (!entry) {
+        const placeholders = values.map((_, index) => `\u0000prepared-${index}\u0000`) as unknown as Values;
+        const query = build(db as Db, ...placeholders).compile();
+        const slots = query.parameters.map((parameter) => (placeholders as unknown[]).indexOf(parameter));
+        for (let index = 0; index < values.length; index++) {
+          if (slots.filter((slot) => slot === index).length !== 1) throw new Error(`preparedQuery: value ${index} must appear exactly once among the parameters`);
+        }
+        entry = { sql: query.sql, parameters: query.parameters, slots };
+        compiled.set(db, entry);
+      }
+      const parameters = entry.parameters.map((constant, index) => (entry.slots[index]! >= 0 ? values[entry.slots[index]!] : constant));
+      const result = await db.executeQuery<Row>(CompiledQuery.raw(entry.sql, parameters));
+      return result.rows;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../core/db.js';
+import { preparedQuery, type Db, type Tx } from '../core/db.js';
 import type { Role } from '../core/auth.js';
 
 export interface DepartmentsTable {
@@ -115,6 +115,9 @@ export interface SessionView {
 }
 
 /** The SQL of the identity capability; nothing outside this file touches these tables. */
+// The verification API and login look persons up by ID hash thousands of times a second.
+const personByIdHashQuery = preparedQuery((db, hash: string) => db.selectFrom('persons').selectAll().where('idNumberHash', '=', hash));
+
 export class IdentityStore {
   constructor(private readonly db: Db) {}
 
@@ -122,8 +125,8 @@ export class IdentityStore {
     return this.db.transaction().execute(work);
   }
 
-  personByIdHash(hash: string, tx: Tx | Db = this.db) {
-    return tx.selectFrom('persons').selectAll().where('idNumberHash', '=', hash).executeTakeFirst();
+  async personByIdHash(hash: string, tx: Tx | Db = this.db): Promise<Person | undefined> {
+    return (await personByIdHashQuery.execute(tx, hash))[0];
   }
 
   personByPhoneHash(hash: string) {

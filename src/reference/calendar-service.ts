@@ -11,10 +11,20 @@ import {
   type CalendarYearData,
   type IsoDate,
 } from './calendar.js';
+import { shanghaiDate } from './dates.js';
 import { CalendarStore, type CalendarYearsTable } from './store.js';
 import './messages.js';
 
 export type CalendarSource = 'chinese-days' | 'administrator';
+
+/** Years past the current one that deadlines may reach before their holidays are published. */
+export const PROVISIONAL_YEARS_AHEAD = 3;
+
+export interface DeadlineCalendar {
+  calendar: WorkingCalendar;
+  /** Years counted on weekends only because their arrangement is not loaded yet. */
+  provisionalYears: ReadonlySet<number>;
+}
 
 export interface CalendarYearView extends CalendarYearData {
   source: CalendarSource;
@@ -51,6 +61,7 @@ let packagedYears: CalendarYearData[] | undefined;
 export class CalendarService {
   readonly store: CalendarStore;
   #built: { fingerprint: string; calendar: WorkingCalendar } | undefined;
+  #forDeadlines: { from: WorkingCalendar; thisYear: number; value: DeadlineCalendar } | undefined;
 
   constructor(
     db: Db,
@@ -77,6 +88,29 @@ export class CalendarService {
     const packaged = defaultYears().find((data) => data.year === year);
     if (!packaged) throw new AppError(404, 'calendarYearNotLoaded', 'error.notFound.title', 'reference.calendar.yearNotLoaded', { year });
     return { ...packaged, source: 'chinese-days' };
+  }
+
+  /**
+   * The calendar legal time limits are counted on. The State Council publishes a year's holidays
+   * late in the year before, but a deadline may already fall in it: such a year counts weekends
+   * only, provisionally, until an administrator loads the published arrangement, and a deadline
+   * that falls in it says it is provisional. Covers every year up to three years ahead.
+   */
+  async deadlineCalendar(): Promise<DeadlineCalendar> {
+    const from = await this.current();
+    const thisYear = Number(shanghaiDate(this.clock.now()).slice(0, 4));
+    if (this.#forDeadlines?.from === from && this.#forDeadlines.thisYear === thisYear) return this.#forDeadlines.value;
+    let calendar = from;
+    const provisionalYears = new Set<number>();
+    const first = Math.min(thisYear - 1, ...from.coveredYears());
+    for (let year = first; year <= thisYear + PROVISIONAL_YEARS_AHEAD; year++) {
+      if (calendar.covers(year)) continue;
+      calendar = calendar.withYear(year, { holidays: [], workdays: [] });
+      provisionalYears.add(year);
+    }
+    const value = { calendar, provisionalYears };
+    this.#forDeadlines = { from, thisYear, value };
+    return value;
   }
 
   async addWorkingDays(from: IsoDate, days: number): Promise<IsoDate> {

@@ -1,4 +1,4 @@
-import type { Dialect, Db } from '../../core/db.js';
+import { preparedQuery, type Dialect, type Db } from '../../core/db.js';
 import type { OidcClientsTable, OidcConsentsTable, OidcPayloadsTable } from './migrations.js';
 
 /** The SQL of single sign-on: provider payloads, registered clients and remembered consents. */
@@ -59,8 +59,9 @@ export class OidcStore {
    * A client-credentials access token with the client and department it belongs to, in one read:
    * this runs on every call of the verification API.
    */
-  clientCredential(token: string) {
-    return this.db
+  // Every departmental API call resolves its token: compiled once, run with each token.
+  private readonly clientCredentialQuery = preparedQuery((db, token: string) =>
+    db
       .selectFrom('oidcPayloads')
       .innerJoin('oidcClients', (join) => join.on('oidcClients.clientId', '=', this.dialect.jsonText('oidcPayloads.payload', 'clientId')))
       .leftJoin('departments', 'departments.id', 'oidcClients.departmentId')
@@ -74,8 +75,11 @@ export class OidcStore {
         'departments.nameZh as departmentNameZh',
       ])
       .where('oidcPayloads.model', '=', 'ClientCredentials')
-      .where('oidcPayloads.id', '=', token)
-      .executeTakeFirst();
+      .where('oidcPayloads.id', '=', token),
+  );
+
+  async clientCredential(token: string) {
+    return (await this.clientCredentialQuery.execute(this.db, token))[0];
   }
 
   clientWithDepartment(clientId: string) {
