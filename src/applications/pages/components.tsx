@@ -488,7 +488,10 @@ export function TimeLimits({ limits }: { limits: ApplicationView['timeLimits'] }
       rows={[
         { key: t('applications.page.limits.promised'), value: t('applications.page.limits.days', { days: limits.promisedDays, unit }) },
         { key: t('applications.page.limits.legal'), value: t('applications.page.limits.days', { days: limits.legalDays, unit }) },
-        { key: t('applications.page.limits.promisedDue'), value: limits.promisedDue ?? t('applications.page.limits.notStarted') },
+        {
+          key: t('applications.page.limits.promisedDue'),
+          value: limits.promisedDue ? (limits.provisional ? t('applications.page.limits.provisional', { date: limits.promisedDue }) : limits.promisedDue) : t('applications.page.limits.notStarted'),
+        },
         { key: t('applications.page.limits.legalDue'), value: limits.legalDue ?? t('applications.page.limits.notStarted') },
         { key: t('applications.page.limits.left'), value: daysLeftText(t, limits.daysLeft, limits.unit) },
         { key: t('applications.page.limits.state'), value: <FlagTag flag={limits.flag} /> },
