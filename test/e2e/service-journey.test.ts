@@ -576,9 +576,9 @@ describe('王芳 opens a restaurant for her company with the "one thing" bundle:
     const bundle = await services.catalog.getBundle('open-restaurant');
     const licences = bundle.items.filter((i) => i.definition.result.certificateType).length;
     expect(licences).toBeGreaterThan(0);
-    await expect.poll(() => page.getByRole('link', { name: '查看电子证照' }).count()).toBe(licences);
+    await expect.poll(() => page.getByRole('link', { name: /^查看“.+”的电子证照$/ }).count()).toBe(licences);
     await check(page, 'bundle-completed');
-    await page.getByRole('link', { name: '查看电子证照' }).first().click();
+    await page.getByRole('link', { name: /^查看“.+”的电子证照$/ }).first().click();
     await page.waitForURL(/\/certificates\/[\w-]+$/);
     expect(await mainText(page)).toContain(ENTERPRISE);
   });

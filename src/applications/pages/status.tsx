@@ -259,7 +259,13 @@ function BundleStatusPage({ bundle, departments, submitted }: { bundle: BundleSu
             departments.get(a.departmentId) ?? '',
             <span className="code">{a.trackingNumber ?? ''}</span>,
             t(statusKey(a.status)),
-            a.certificateId ? <a href={`/certificates/${encodeURIComponent(a.certificateId)}`}>{t('applications.page.bundleStatus.certificate')}</a> : t('applications.page.bundleStatus.noResult'),
+            a.certificateId ? (
+              <a href={`/certificates/${encodeURIComponent(a.certificateId)}`}>{t('applications.page.bundleStatus.certificate', { item: local(a.itemName, locale) })}</a>
+            ) : a.status === 'concluded' || a.status === 'delivered' ? (
+              t('applications.page.bundleStatus.noCertificate')
+            ) : (
+              t('applications.page.bundleStatus.noResult')
+            ),
           ],
         }))}
       />
