@@ -719,6 +719,18 @@ export function staffPrincipal(staff: { staffId: string; accountId: string; name
  * Seeds the demo catalogue and returns the staff accounts to print. `departments` maps the codes
  * seed.ts already created to their ids; the rest are created here.
  */
+/** The catalogue's staff accounts as `npm start` prints them (the same whether seeded now or before). */
+export function catalogDemoAccounts(): DemoAccount[] {
+  return CATALOG_DEPARTMENTS.flatMap((department) =>
+    STAFF_ROLES.map((role) => ({
+      role: `${USERNAME_PREFIX[role]} ${department.code}`,
+      login: catalogStaffUsername(role, department.code),
+      password: CATALOG_DEMO_PASSWORD,
+      note: `TOTP secret ${CATALOG_DEMO_TOTP[role]}`,
+    })),
+  );
+}
+
 export async function seedCatalog(services: Services, departments: Map<string, string> = new Map()): Promise<DemoAccount[]> {
   const identity = services.identity;
   const accounts: DemoAccount[] = [];
@@ -742,9 +754,9 @@ export async function seedCatalog(services: Services, departments: Map<string, s
       if (role === 'catalogEditor') {
         editors.set(department.code, staffPrincipal({ staffId: account.staffId!, accountId: account.id, name, departmentId: created.id, regionCode: department.regionCode, roles: [role] }));
       }
-      accounts.push({ role: `${USERNAME_PREFIX[role]} ${department.code}`, login: username, password: CATALOG_DEMO_PASSWORD, note: `TOTP secret ${CATALOG_DEMO_TOTP[role]}` });
     }
   }
+  accounts.push(...catalogDemoAccounts());
 
   const itemIds = new Map<string, string>();
   for (const [template, departmentCode] of CATALOG_ITEMS) {

@@ -3,7 +3,7 @@ import type { Platform } from '../core/platform.js';
 import type { SessionPrincipal } from '../core/auth.js';
 import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
-import { seedCatalog } from './catalog.js';
+import { catalogDemoAccounts, seedCatalog } from './catalog.js';
 import { seedApplications } from './applications.js';
 
 export interface DemoAccount {
@@ -49,11 +49,39 @@ export const DEMO_RESIDENTS = [
   { name: '刘洋', idNumber: makeResidentId({ region: '510107', birthDate: '2000-02-29', sequence: 71 }), phone: '13900000005', registered: false },
 ] as const;
 
+const DEMO_STAFF: { username: string; name: string; department: string; regionCode: string; roles: Role[]; totp: string; label: string }[] = [
+  { username: 'officer.pudong', name: '赵敏', department: 'SH-PD-SAMR', regionCode: '310115', roles: ['officer'], totp: DEMO_TOTP.officer, label: 'officer (Pudong)' },
+  { username: 'supervisor.shanghai', name: '孙立', department: 'SH-SAMR', regionCode: '310000', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Shanghai)' },
+  { username: 'admin', name: '平台管理员', department: 'GOV-NATIONAL-SAMR', regionCode: '100000', roles: ['admin'], totp: DEMO_TOTP.admin, label: 'administrator' },
+];
+
+/** Every demo account, as `npm start` prints them. */
+function demoAccounts(): DemoAccount[] {
+  const people = DEMO_RESIDENTS.filter((r) => r.registered).map((resident) => ({
+    role: `person ${resident.name}`,
+    login: resident.phone,
+    password: DEMO_PERSON_PASSWORD,
+    note: `or ID ${resident.idNumber}`,
+  }));
+  const staff = DEMO_STAFF.map((member) => ({ role: member.label, login: member.username, password: DEMO_STAFF_PASSWORD, note: `TOTP secret ${member.totp}` }));
+  const unregistered = DEMO_RESIDENTS.find((r) => !r.registered)!;
+  return [
+    ...people,
+    ...staff,
+    { role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` },
+    ...catalogDemoAccounts(),
+  ];
+}
+
 /** Demo data: regions are reference data; this adds departments, staff, persons and enterprises. Idempotent. */
 export async function seedDemo(platform: Platform, services: Services = createServices(platform)): Promise<SeedResult> {
   const identity = services.identity;
-  const accounts: DemoAccount[] = [];
   const already = Boolean(await identity.store.departmentByCode(DEMO_DEPARTMENTS[0].code));
+  // Applications are seeded last: once they exist, everything before them does too, and a restart
+  // of `npm start` need not walk the whole demo again.
+  if (already && (await platform.db.selectFrom('applications').select('id').limit(1).execute()).length > 0) {
+    return { created: false, accounts: demoAccounts() };
+  }
 
   const departments = new Map<string, string>();
   for (const department of DEMO_DEPARTMENTS) {
@@ -70,12 +98,7 @@ export async function seedDemo(platform: Platform, services: Services = createSe
 
   await seedEnterprises(services);
 
-  const staff: { username: string; name: string; department: string; regionCode: string; roles: Role[]; totp: string; label: string }[] = [
-    { username: 'officer.pudong', name: '赵敏', department: 'SH-PD-SAMR', regionCode: '310115', roles: ['officer'], totp: DEMO_TOTP.officer, label: 'officer (Pudong)' },
-    { username: 'supervisor.shanghai', name: '孙立', department: 'SH-SAMR', regionCode: '310000', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Shanghai)' },
-    { username: 'admin', name: '平台管理员', department: 'GOV-NATIONAL-SAMR', regionCode: '100000', roles: ['admin'], totp: DEMO_TOTP.admin, label: 'administrator' },
-  ];
-  for (const member of staff) {
+  for (const member of DEMO_STAFF) {
     if (!(await identity.store.accountByUsername(member.username))) {
       const { accountId } = await identity.createStaff(
         { name: member.name, username: member.username, password: DEMO_STAFF_PASSWORD, departmentId: departments.get(member.department) ?? null, regionCode: member.regionCode, roles: member.roles },
@@ -83,21 +106,10 @@ export async function seedDemo(platform: Platform, services: Services = createSe
       );
       await identity.enrolTotpWithSecret(accountId, member.totp);
     }
-    accounts.push({ role: member.label, login: member.username, password: DEMO_STAFF_PASSWORD, note: `TOTP secret ${member.totp}` });
   }
-
-  const people = DEMO_RESIDENTS.filter((r) => r.registered).map((resident) => ({
-    role: `person ${resident.name}`,
-    login: resident.phone,
-    password: DEMO_PERSON_PASSWORD,
-    note: `or ID ${resident.idNumber}`,
-  }));
-  accounts.unshift(...people);
-  const unregistered = DEMO_RESIDENTS.find((r) => !r.registered)!;
-  accounts.push({ role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` });
-  accounts.push(...(await seedCatalog(services, departments)));
+  await seedCatalog(services, departments);
   await seedApplications(platform, services);
-  return { created: !already, accounts };
+  return { created: !already, accounts: demoAccounts() };
 }
 
 export const DEMO_ENTERPRISES = [
