@@ -54,19 +54,17 @@ export function createServices(platform: Platform) {
     departments: identityDepartments(identity),
     applicants: identityApplicants(identity),
     // The applicant is told the department has answered a bad review; the response is on the review page.
-    onRectificationResponded: async (event) => {
-      await platform.db.transaction().execute((tx) =>
-        notifier.notify(tx, {
-          personId: event.applicantPersonId,
-          kind: 'review.responded',
-          titleKey: 'applications.notify.rectificationResponded.title',
-          bodyKey: 'applications.notify.rectificationResponded.body',
-          params: { trackingNumber: event.trackingNumber },
-          link: `/applications/${event.applicationId}/review`,
-        }),
-      );
-      notifier.deliverSoon();
+    onRectificationResponded: async (event, tx) => {
+      await notifier.notify(tx, {
+        personId: event.applicantPersonId,
+        kind: 'review.responded',
+        titleKey: 'applications.notify.rectificationResponded.title',
+        bodyKey: 'applications.notify.rectificationResponded.body',
+        params: { trackingNumber: event.trackingNumber },
+        link: `/applications/${event.applicationId}/review`,
+      });
     },
+    afterCommit: () => notifier.deliverSoon(),
   });
   const certificates = new CertificateService(platform, identity, enterprises);
   const applications = createApplicationService(platform, { catalog, identity, enterprises, calendar, certificates, files, notifier });

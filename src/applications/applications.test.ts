@@ -110,7 +110,8 @@ describe('applying once online and being handled within the legal time limit', (
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${applicationId}`, headers: as(shop.officer.cookie) });
     expect(read.json().actions).toEqual(expect.arrayContaining(['accept', 'refuse', 'requestSupplement']));
     const seen = await t.app.inject({ method: 'GET', url: '/api/v1/identity/me/access-log', headers: as(wang.cookie) });
-    if (seen.statusCode === 200) expect(JSON.stringify(seen.json())).toContain('受理员');
+    expect(seen.statusCode).toBe(200);
+    expect(JSON.stringify(seen.json())).toContain('受理员');
     const reads = await t.platform.audit.forPerson(wang.personId, ['personalData.read']);
     expect(reads.some((event) => event.actorId === shop.officer.staffId)).toBe(true);
   });
@@ -177,6 +178,28 @@ describe('applying once online and being handled within the legal time limit', (
     expect(delivered.json().events.find((e: { action: string }) => e.action === 'approve')).toMatchObject({ actor: expect.stringContaining('审批员'), opinion: '符合条件，准予登记', step: 'approve' });
   });
 
+  it('takes a 2-star review after delivery; the department answers and the applicant is told', async () => {
+    const review = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${applicationId}/review`,
+      headers: as(wang.cookie),
+      payload: { rating: 2, indicators: { efficiency: 2, guidanceAccuracy: 3, convenience: 2 }, comment: '补正来回两次，等了很久' },
+    });
+    expect(review.statusCode, review.body).toBe(201);
+    const cases = await t.app.inject({ method: 'GET', url: '/api/v1/rectifications', headers: as(shop.officer.cookie) });
+    const rectification = (cases.json().items ?? cases.json())[0];
+    expect(rectification).toBeTruthy();
+    const answered = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/rectifications/${rectification.id}/response`,
+      headers: as(shop.officer.cookie),
+      payload: { callbackAt: t.clock.now().toISOString(), outcome: 'explained', response: '已电话回访，说明了补正的原因并致歉。' },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    const inbox = await t.platform.db.selectFrom('inboxMessages').select('kind').where('personId', '=', wang.personId).execute();
+    expect(inbox.map((m) => m.kind)).toContain('review.responded');
+  });
+
   it('told the applicant at every step, in the inbox and by SMS', async () => {
     const inbox = await t.app.inject({ method: 'GET', url: '/api/v1/inbox', headers: as(wang.cookie) });
     expect(inbox.statusCode).toBe(200);
@@ -186,9 +209,17 @@ describe('applying once online and being handled within the legal time limit', (
     expect(sms.some((m) => m.body.includes('请补正材料'))).toBe(true);
   });
 
-  it('keeps the version an application was submitted under when the item is edited', async () => {
+  it('keeps the version an application was submitted under when the item is edited; a draft moves to the new one', async () => {
+    const answers = { businessName: '李记', organisation: 'personal', employees: 1, premisesRegion: '310115' };
+    const submittedBefore = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { ...as(li.cookie), 'idempotency-key': 'before-the-edit' },
+      payload: { itemId: shop.item.itemId, form: answers, materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(li.accountId)] } } },
+    });
+    expect(submittedBefore.statusCode).toBe(201);
     const draft = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: as(li.cookie), payload: { itemId: shop.item.itemId } });
-    const id = draft.json().id as string;
+    const draftId = draft.json().id as string;
     const revised = individualBusinessItem({ promisedLimitDays: 5 });
     revised.form.fields.push({ key: 'website', label: { 'zh-CN': '网店地址', en: 'Online shop' }, type: 'text', required: true });
     const current = await t.app.inject({ method: 'GET', url: `/api/v1/catalog/items/${shop.item.itemId}` });
@@ -196,20 +227,23 @@ describe('applying once online and being handled within the legal time limit', (
     const saved = await t.app.inject({ method: 'PUT', url: `/api/v1/catalog/items/${shop.item.itemId}`, headers: as(shop.editor.cookie), payload: revised });
     expect(saved.statusCode).toBe(200);
     expect(saved.json().version).toBe(2);
+    // The application under way keeps version 1: its form, its 3 promised days.
+    const accepted = await act(shop.officer.cookie, submittedBefore.json().id, 'accept');
+    expect(accepted.json()).toMatchObject({ item: { version: 1 }, timeLimits: { promisedDays: 3 } });
+    expect(accepted.json().form).not.toHaveProperty('website');
+    // The draft is submitted under the item as published now, and is asked the new question.
+    const payload = { form: answers, materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(li.accountId)] } } };
+    const missing = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${draftId}/submission`, headers: as(li.cookie), payload });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors.map((e: { field: string }) => e.field)).toEqual(['/form/website']);
     const submitted = await t.app.inject({
       method: 'POST',
-      url: `/api/v1/applications/${id}/submission`,
+      url: `/api/v1/applications/${draftId}/submission`,
       headers: as(li.cookie),
-      payload: { form: { businessName: '李记', organisation: 'personal', employees: 1, premisesRegion: '310115' }, materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(li.accountId)] } } },
+      payload: { ...payload, form: { ...answers, website: 'https://li.example.cn' }, materials: { ...payload.materials, premises: { fileIds: [await upload(li.accountId)] } } },
     });
     expect(submitted.statusCode).toBe(200);
-    expect(submitted.json()).toMatchObject({ item: { version: 1 }, timeLimits: { promisedDays: 3 } });
-    expect(submitted.json().form).not.toHaveProperty('website');
-    const accepted = await act(shop.officer.cookie, id, 'accept');
-    expect(accepted.json().timeLimits.promisedDays).toBe(3);
-    // A new draft starts on the new version.
-    const newer = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: as(li.cookie), payload: { itemId: shop.item.itemId } });
-    expect(newer.json().item.version).toBe(2);
+    expect(submitted.json()).toMatchObject({ item: { version: 2 }, timeLimits: { promisedDays: 5 }, form: { website: 'https://li.example.cn' } });
   });
 
   it('creates one application for a retried one-shot submission with the same Idempotency-Key', async () => {
@@ -406,5 +440,109 @@ describe('enterprises apply through an authorised agent; special procedures stop
     await staffSignInAgain(t, office.officer);
     const ended = await act('endSpecialProcedure', { opinion: '核查通过' });
     expect(ended.json()).toMatchObject({ status: 'underReview', timeLimits: { promisedDue: '2026-03-12', flag: 'onTrack' } });
+  });
+});
+
+describe('the rules around supplements, drafts and the queue', () => {
+  let t: TestApp;
+  let services: Services;
+  let office: Awaited<ReturnType<typeof departmentWithItem>>;
+  let person: Awaited<ReturnType<typeof verifiedPerson>>;
+
+  const apply = async (key: string, extra: Record<string, unknown> = {}) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { cookie: person.cookie, 'idempotency-key': key },
+      payload: {
+        itemId: office.item.itemId,
+        form: { businessName: '秦记', organisation: 'personal', employees: 1, premisesRegion: '310115' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(person.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+        ...extra,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json().id as string;
+  };
+  const act = (id: string, action: string, payload: object = {}) => t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/${action}`, headers: { cookie: office.officer.cookie }, payload });
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
+    services = createServices(t.platform);
+    office = await departmentWithItem(t);
+    person = await verifiedPerson(t, '秦川');
+  });
+  afterAll(async () => t.close());
+
+  it('takes exactly what the notice asks for, and asks only once', async () => {
+    const id = await apply('supplement-rules');
+    await act(id, 'accept');
+    await act(id, 'startReview');
+    expect((await act(id, 'requestSupplement', { opinion: '请补正字号和场所证明', missing: { fields: ['businessName'], materials: ['premises'] } })).statusCode).toBe(200);
+    const file = (await services.files.store(person.accountId, { filename: 'q.png', bytes: PNG })).id;
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/supplement`,
+      headers: { cookie: person.cookie },
+      payload: { form: { employees: 9 }, materials: { premises: { fileIds: [file] } } },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['/form/businessName', '/form/employees']);
+    const right = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/supplement`, headers: { cookie: person.cookie }, payload: { form: { businessName: '秦记面馆' }, materials: { premises: { fileIds: [file] } } } });
+    expect(right.statusCode, right.body).toBe(200);
+    const again = await act(id, 'requestSupplement', { opinion: '再补一次', missing: { materials: ['premises'] } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('supplementAlreadyRequested');
+  });
+
+  it('keeps drafts out of every queue and puts a paused application at the end, never overdue', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: person.cookie }, payload: { itemId: office.item.itemId } });
+    const drafts = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications?status=draft', headers: { cookie: office.officer.cookie } });
+    expect(drafts.json().total).toBe(0);
+    const waiting = await apply('paused-in-queue');
+    await act(waiting, 'accept');
+    await act(waiting, 'startReview');
+    await act(waiting, 'requestSupplement', { opinion: '请补正', missing: { materials: ['premises'] } });
+    const running = await apply('running-in-queue');
+    await act(running, 'accept');
+    // A month later the running one is overdue; the paused one waits on the applicant, not the department.
+    t.clock.advance(30 * DAY);
+    await staffSignInAgain(t, office.officer);
+    await signInAgain(t, person);
+    const overdue = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications?due=overdue', headers: { cookie: office.officer.cookie } });
+    expect(overdue.json().items.map((i: { id: string }) => i.id)).toContain(running);
+    expect(overdue.json().items.map((i: { id: string }) => i.id)).not.toContain(waiting);
+    const queue = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications', headers: { cookie: office.officer.cookie } });
+    const order = queue.json().items.map((i: { id: string }) => i.id);
+    expect(order.indexOf(running)).toBeLessThan(order.indexOf(waiting));
+  });
+
+  it('lets no staff member read an application before passing the second factor', async () => {
+    const id = await apply('mfa-check');
+    const { logIn } = await import('../identity/testing.js');
+    const passwordOnly = await logIn(t, office.officer.username, office.officer.password);
+    const response = await t.app.inject({ method: 'GET', url: `/api/v1/applications/${id}`, headers: { cookie: passwordOnly } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('mfaRequired');
+  });
+
+  it('refuses to submit a draft once the item is withdrawn', async () => {
+    const other = await departmentWithItem(t, { regionCode: '310104' });
+    const draft = await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: person.cookie }, payload: { itemId: other.item.itemId } });
+    const withdrawn = await t.app.inject({ method: 'POST', url: `/api/v1/catalog/items/${other.item.itemId}/withdraw`, headers: { cookie: other.editor.cookie }, payload: {} });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const submitted = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${draft.json().id}/submission`, headers: { cookie: person.cookie }, payload: {} });
+    expect(submitted.statusCode).toBe(409);
+    expect(submitted.json().code).toBe('itemWithdrawn');
+  });
+});
+
+describe('the combined status of a bundle', () => {
+  it('stays partly rejected after the refusal is concluded', async () => {
+    const { combinedStatus } = await import('./service.js');
+    expect(combinedStatus([{ status: 'concluded', decision: 'approved' }, { status: 'concluded', decision: 'rejected' }])).toBe('partlyRejected');
+    expect(combinedStatus([{ status: 'delivered', decision: 'approved' }, { status: 'concluded', decision: 'approved' }])).toBe('completed');
+    expect(combinedStatus([{ status: 'supplementRequested', decision: null }, { status: 'rejected', decision: 'rejected' }])).toBe('actionNeeded');
+    expect(combinedStatus([{ status: 'underReview', decision: null }, { status: 'delivered', decision: 'approved' }])).toBe('inProgress');
   });
 });

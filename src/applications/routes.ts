@@ -94,7 +94,12 @@ export function applicationRoutes(app: HttpApp, applications: ApplicationService
         response: { 200: ApplicationViewSchema },
       },
     },
-    async (request) => applications.get(requireAccount(request), request.params.id),
+    async (request) => {
+      const principal = requireAccount(request);
+      // Staff read applicants' personal data here: only officers and approvers past their second factor.
+      if (principal.staffId) requireRole(request, 'officer', 'approver');
+      return applications.get(principal, request.params.id);
+    },
   );
 
   app.post(

@@ -135,11 +135,13 @@ export interface BundleSubmissionView {
 }
 
 /** One status for the whole bundle: the applicant's next move first, then how far it has come. */
-export function combinedStatus(statuses: ApplicationStatus[]): BundleStatus {
+export function combinedStatus(applications: { status: ApplicationStatus; decision: 'approved' | 'rejected' | null }[]): BundleStatus {
+  const statuses = applications.map((a) => a.status);
   if (statuses.includes('supplementRequested')) return 'actionNeeded';
   if (statuses.length > 0 && statuses.every((s) => s === 'withdrawn')) return 'withdrawn';
+  // A refusal stays visible after it is concluded: the bundle did not all come through.
+  if (applications.some((a) => a.decision === 'rejected')) return 'partlyRejected';
   const finished = statuses.every((s) => s === 'concluded' || s === 'delivered' || s === 'withdrawn');
-  if (statuses.includes('rejected')) return 'partlyRejected';
   return finished ? 'completed' : 'inProgress';
 }
 
@@ -346,6 +348,8 @@ export class ApplicationService {
         materials: JSON.stringify(prepared.materials),
         updatedAt: this.now().toISOString(),
       });
+      // Uploads kept on a draft belong to it, so the clean-up of abandoned uploads leaves them alone.
+      await this.attachUploads(tx, row.id, prepared.materials);
     });
     return this.get(principal, applicationId);
   }
@@ -360,7 +364,11 @@ export class ApplicationService {
       if (row.trackingNumber) return this.view(row, principal);
       throw conflict('notDraft', 'applications.notDraft');
     }
-    const item = await this.itemVersion(row);
+    // A draft is not yet under way: it is submitted under the item as published now. The answers
+    // are kept by key; whatever the new version asks in addition is reported like any gap.
+    const item = await this.deps.items.publishedItem(row.itemId);
+    if (!item || item.status !== 'published') throw conflict('itemWithdrawn', 'applications.item.withdrawn');
+    if (item.versionId !== row.itemVersionId) Object.assign(row, versionColumns(item));
     const submission = await this.prepareSubmission(principal, row, item, input);
     if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
     await this.store.transaction(async (tx) => {
@@ -426,6 +434,7 @@ export class ApplicationService {
     const nowIso = this.now().toISOString();
     const trackingNumber = this.newTrackingNumber(row.regionCode);
     await this.write(tx, row, {
+      ...versionColumnsOf(row),
       status: 'submitted',
       trackingNumber,
       formData: this.platform.vault.encrypt(JSON.stringify(submission.values)),
@@ -438,7 +447,7 @@ export class ApplicationService {
     await this.notify(tx, row, 'submitted', { trackingNumber });
   }
 
-  private async attachUploads(tx: Tx, applicationId: string, materials: Record<string, ProvidedMaterial>): Promise<void> {
+  private async attachUploads(tx: Tx, applicationId: string, materials: Record<string, StoredMaterial>): Promise<void> {
     const fileIds = Object.values(materials).flatMap((m) => (m.kind === 'upload' ? m.files.map((f) => f.id) : []));
     if (fileIds.length) await this.deps.files.attach(tx, fileIds, applicationId);
   }
@@ -574,8 +583,19 @@ export class ApplicationService {
     const request = row.supplementRequest ? (JSON.parse(row.supplementRequest) as SupplementRequest) : null;
     const submission = await this.prepareSubmission(principal, row, item, input);
     const problems = [...submission.problems];
+    // The notice lists what to supplement: all of it must come, and nothing else may change.
     for (const key of request?.materials ?? []) {
       if (!(input.materials && key in input.materials)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
+    }
+    for (const key of request?.fields ?? []) {
+      const given = input.form?.[key];
+      if (given === undefined || given === null || (typeof given === 'string' && given.trim() === '')) problems.push({ field: `/form/${key}`, message: 'applications.supplement.fieldNeeded' });
+    }
+    for (const key of Object.keys(input.materials ?? {})) {
+      if (!request?.materials.includes(key)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.notRequested' });
+    }
+    for (const key of Object.keys(input.form ?? {})) {
+      if (!request?.fields.includes(key)) problems.push({ field: `/form/${key}`, message: 'applications.supplement.notRequested' });
     }
     if (problems.length) throw invalid('supplementIncomplete', uniqueProblems(problems), 'applications.supplement.incomplete');
     const calendar = await this.deps.calendar.deadlineCalendar();
@@ -834,6 +854,10 @@ export class ApplicationService {
     if (action === 'accept' && row.collectingDepartmentId && !row.collectedAt) throw conflict('notYetForwarded', 'applications.notYetForwarded');
     if ((action === 'reject' || action === 'refuse' || action === 'requestSupplement') && !opinion) {
       throw invalid('opinionRequired', [{ field: '/opinion', message: 'applications.opinion.required' }]);
+    }
+    if (action === 'requestSupplement' && (await this.store.events(row.id)).some((event) => event.action === 'requestSupplement')) {
+      // 一次性告知: what is missing is asked for once, all of it.
+      throw conflict('supplementAlreadyRequested', 'applications.supplement.alreadyRequested');
     }
     const supplementRequest = action === 'requestSupplement' ? this.supplementRequestOf(item.definition, input, opinion) : null;
 
@@ -1117,7 +1141,7 @@ export class ApplicationService {
       bundleCode: submission.bundleCode,
       name: bundle?.name ?? { 'zh-CN': submission.bundleCode, en: submission.bundleCode },
       createdAt: submission.createdAt,
-      status: combinedStatus(rows.map((row) => row.status)),
+      status: combinedStatus(rows),
       applications: rows.map((row) => ({ ...this.queueRow(calendar, row), departmentId: row.departmentId, certificateId: row.certificateId })),
       certificateIds: rows.flatMap((row) => (row.certificateId ? [row.certificateId] : [])),
     };
@@ -1152,8 +1176,25 @@ export class ApplicationService {
 const NO_DEADLINE = '9999-12-31';
 
 /** The queue columns follow from status and deadline; every write keeps them in step. */
-export function queueKeys(row: Pick<ApplicationRow, 'status' | 'promisedDueOn'>): Pick<ApplicationRow, 'isOpen' | 'queueDue'> {
-  return { isOpen: OPEN_STATUSES.includes(row.status) ? 1 : 0, queueDue: row.promisedDueOn ?? NO_DEADLINE };
+export function queueKeys(row: Pick<ApplicationRow, 'status' | 'promisedDueOn' | 'clockPausedSince'>): Pick<ApplicationRow, 'isOpen' | 'queueDue'> {
+  // A paused clock has no deadline to run into: it waits at the end of the queue until it resumes.
+  return { isOpen: OPEN_STATUSES.includes(row.status) ? 1 : 0, queueDue: row.clockPausedSince ? NO_DEADLINE : (row.promisedDueOn ?? NO_DEADLINE) };
+}
+
+/** The columns an application copies from the item version it is submitted under. */
+function versionColumns(item: ItemVersionView): Pick<ApplicationRow, 'itemVersionId' | 'itemNameZh' | 'itemNameEn' | 'timeUnit' | 'promisedDays' | 'legalDays'> {
+  return {
+    itemVersionId: item.versionId,
+    itemNameZh: item.definition.name['zh-CN'],
+    itemNameEn: item.definition.name.en,
+    timeUnit: item.definition.timeLimitUnit,
+    promisedDays: item.definition.promisedLimitDays,
+    legalDays: item.definition.legalLimitDays,
+  };
+}
+
+function versionColumnsOf(row: ApplicationRow): Pick<ApplicationRow, 'itemVersionId' | 'itemNameZh' | 'itemNameEn' | 'timeUnit' | 'promisedDays' | 'legalDays'> {
+  return { itemVersionId: row.itemVersionId, itemNameZh: row.itemNameZh, itemNameEn: row.itemNameEn, timeUnit: row.timeUnit, promisedDays: row.promisedDays, legalDays: row.legalDays };
 }
 
 function requirePersonId(principal: SessionPrincipal): string {

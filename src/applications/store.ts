@@ -188,7 +188,8 @@ export class ApplicationStore {
    * accepted) after those with one, oldest first, read in the order of the queue index.
    */
   async queue(filters: QueueFilters): Promise<{ rows: ApplicationRow[]; total: number }> {
-    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0);
+    // Drafts are the applicant's own until submitted: never in any officer's list.
+    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0).where('status', '!=', 'draft');
     if (filters.statuses) base = base.where('status', 'in', filters.statuses);
     if (filters.dueOnOrBefore) base = base.where('queueDue', '<=', filters.dueOnOrBefore);
     if (filters.itemId) base = base.where('itemId', '=', filters.itemId);
@@ -237,9 +238,10 @@ export class ApplicationStore {
 
   bundleSubmissionsFor(personId: string, enterpriseIds: string[]) {
     let query = this.db.selectFrom('bundleSubmissions').selectAll();
+    // A bundle made for an enterprise shows only while the person may still act for it.
     query = enterpriseIds.length
-      ? query.where((eb) => eb.or([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'in', enterpriseIds)]))
-      : query.where('applicantPersonId', '=', personId);
+      ? query.where((eb) => eb.or([eb.and([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'is', null)]), eb('enterpriseId', 'in', enterpriseIds)]))
+      : query.where('applicantPersonId', '=', personId).where('enterpriseId', 'is', null);
     return query.orderBy('createdAt', 'desc').limit(50).execute();
   }
 }

@@ -60,9 +60,11 @@ describe('legal time limits on the official calendar', () => {
     expect(late.daysLeft).toBe(-1);
   });
 
-  it('counts calendar days where the item says so, holidays included', () => {
+  it('counts calendar days where the item says so, holidays included, but never ends on a rest day', () => {
     const state: ClockState = { ...running('2026-09-30', 7), unit: 'calendarDays' };
-    expect(deadlines(calendar, state, '2026-09-30').promisedDue).toBe('2026-10-07');
+    // 7 October 2026 is the last day of the National Day holiday: the period ends on the 8th.
+    expect(deadlines(calendar, state, '2026-09-30').promisedDue).toBe('2026-10-08');
+    expect(deadlines(calendar, { ...state, promisedDays: 10 }, '2026-09-30').promisedDue).toBe('2026-10-10');
   });
 
   it('reads a concluded application as of its conclusion day', () => {
@@ -87,9 +89,10 @@ describe('deadlines in a year whose holidays are not published yet', () => {
       const service = new CalendarService(t.platform.db, t.platform.audit, t.platform.clock);
       const forDeadlines = await service.deadlineCalendar();
       expect([...forDeadlines.provisionalYears]).toContain(2027);
-      // Accepted Monday 21 December 2026 with 10 working days: 22-25, 28-31 December, then 1 and 4 January 2027.
+      // Accepted Monday 21 December 2026 with 10 working days: 22-25, 28-31 December, then 4 and 5
+      // January 2027. New Year's Day is fixed by law even before the year's arrangement is published.
       const state: ClockState = { unit: 'workingDays', promisedDays: 10, legalDays: 20, startedOn: '2026-12-21', pausedDays: 0, pausedSince: null, stoppedOn: null };
-      expect(deadlines(forDeadlines, state, '2026-12-21')).toMatchObject({ promisedDue: '2027-01-04', provisional: true });
+      expect(deadlines(forDeadlines, state, '2026-12-21')).toMatchObject({ promisedDue: '2027-01-05', provisional: true });
       expect(deadlines(forDeadlines, { ...state, promisedDays: 2, legalDays: 3 }, '2026-12-21')).toMatchObject({ provisional: false });
     } finally {
       await t.close();

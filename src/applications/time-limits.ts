@@ -48,7 +48,12 @@ export function daysBetween(calendar: DeadlineCalendar, unit: TimeLimitUnit, fro
 }
 
 export function addDays(calendar: DeadlineCalendar, unit: TimeLimitUnit, from: IsoDate, days: number): IsoDate {
-  return unit === 'workingDays' ? calendar.calendar.addWorkingDays(from, days) : fromDayNumber(toDayNumber(from) + days);
+  if (unit === 'workingDays') return calendar.calendar.addWorkingDays(from, days);
+  // A period in calendar days whose last day is a rest day ends on the next working day
+  // (Civil Code art. 203; the procedural laws count periods the same way).
+  let day = toDayNumber(from) + days;
+  while (!calendar.calendar.isWorkingDay(fromDayNumber(day))) day++;
+  return fromDayNumber(day);
 }
 
 /** The pause that ends today, in the item's unit: to be added to `pausedDays` when the clock resumes. */

@@ -53,6 +53,8 @@ export function requireAccount(request: FastifyRequest): SessionPrincipal {
 export function requirePerson(request: FastifyRequest): SessionPrincipal & { personId: string } {
   const principal = requireAccount(request);
   if (!principal.personId) throw forbidden('personOnly');
+  // A person who chose a second factor is held to it on every request, not only on pages.
+  if (principal.mfaEnrolled && !principal.mfaPassed) throw forbidden('mfaRequired', 'error.mfaRequired.detail');
   return principal as SessionPrincipal & { personId: string };
 }
 

@@ -3,6 +3,7 @@ import type { Role, SessionPrincipal } from '../core/auth.js';
 import { conflict, forbidden, invalid, notFound, type FieldProblem } from '../core/errors.js';
 import type { MessageKey } from '../core/i18n.js';
 import { newId } from '../core/ids.js';
+import type { Tx } from '../core/db.js';
 import type { Platform } from '../core/platform.js';
 import { shanghaiDate } from '../reference/dates.js';
 import { getRegion, isWithin, NATIONWIDE_REGION_CODE } from '../reference/regions.js';
@@ -85,8 +86,13 @@ export interface EvaluationDeps {
   applicants: ApplicantDirectory;
   /** Called after a bad review opened a case; a failure is logged and does not undo the review. */
   onRectificationOpened?: (event: RectificationEvent) => Promise<void> | void;
-  /** Called after the department responded; a failure is logged and does not undo the response. */
-  onRectificationResponded?: (event: RectificationEvent) => Promise<void> | void;
+  /**
+   * Called inside the transaction that records the department's response, so that telling the
+   * applicant commits with it (write through `tx` only).
+   */
+  onRectificationResponded?: (event: RectificationEvent, tx: Tx) => Promise<void>;
+  /** Called after a commit that wrote notifications, to send them without waiting for the job. */
+  afterCommit?: () => void;
 }
 
 export interface ReviewInput {
@@ -415,8 +421,9 @@ export class EvaluationService {
         },
         tx,
       );
+      await this.deps.onRectificationResponded?.(eventOf(found), tx);
     });
-    await this.notify('onRectificationResponded', eventOf(found));
+    this.deps.afterCommit?.();
     return this.getRectification(staff, found.id);
   }
 
@@ -600,7 +607,7 @@ export class EvaluationService {
     return names;
   }
 
-  private async notify(hook: 'onRectificationOpened' | 'onRectificationResponded', event: RectificationEvent): Promise<void> {
+  private async notify(hook: 'onRectificationOpened', event: RectificationEvent): Promise<void> {
     const handler = this.deps[hook];
     if (!handler) return;
     try {

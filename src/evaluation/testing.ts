@@ -48,7 +48,9 @@ export async function createEvaluationTestApp(options: { clock?: ManualClock; en
     departments: identityDepartments(services.identity),
     applicants: identityApplicants(services.identity),
     onRectificationOpened: (event) => void events.push({ hook: 'opened', event }),
-    onRectificationResponded: (event) => void events.push({ hook: 'responded', event }),
+    onRectificationResponded: async (event) => {
+      events.push({ hook: 'responded', event });
+    },
   });
   const app = await buildApp(test.platform, { ...services, evaluation });
   await app.ready();

@@ -20,6 +20,22 @@ export type CalendarSource = 'chinese-days' | 'administrator';
 /** Years past the current one that deadlines may reach before their holidays are published. */
 export const PROVISIONAL_YEARS_AHEAD = 3;
 
+/**
+ * The public holidays whose dates the law itself fixes (全国年节及纪念日放假办法): New Year's Day,
+ * 1-2 May and 1-3 October. The lunar holidays and the adjusted weekends come only with the
+ * State Council's yearly arrangement.
+ */
+export function fixedHolidays(year: number): { date: string; name: string }[] {
+  return [
+    { date: `${year}-01-01`, name: '元旦' },
+    { date: `${year}-05-01`, name: '劳动节' },
+    { date: `${year}-05-02`, name: '劳动节' },
+    { date: `${year}-10-01`, name: '国庆节' },
+    { date: `${year}-10-02`, name: '国庆节' },
+    { date: `${year}-10-03`, name: '国庆节' },
+  ];
+}
+
 export interface DeadlineCalendar {
   calendar: WorkingCalendar;
   /** Years counted on weekends only because their arrangement is not loaded yet. */
@@ -105,7 +121,7 @@ export class CalendarService {
     const first = Math.min(thisYear - 1, ...from.coveredYears());
     for (let year = first; year <= thisYear + PROVISIONAL_YEARS_AHEAD; year++) {
       if (calendar.covers(year)) continue;
-      calendar = calendar.withYear(year, { holidays: [], workdays: [] });
+      calendar = calendar.withYear(year, { holidays: fixedHolidays(year), workdays: [] });
       provisionalYears.add(year);
     }
     const value = { calendar, provisionalYears };
