@@ -15,7 +15,7 @@ import { deadlines, type ClockState } from '../src/applications/time-limits.js';
 import type { ApplicationStatus } from '../src/applications/workflow.js';
 import type { ItemDefinition } from '../src/catalog/schema.js';
 import { demoItemDefinition } from '../src/demo/catalog.js';
-import type { WorkingCalendar } from '../src/reference/calendar.js';
+import type { DeadlineCalendar } from '../src/reference/calendar-service.js';
 import { fromDayNumber, shanghaiDate, toDayNumber } from '../src/reference/dates.js';
 import { children, getRegion } from '../src/reference/regions.js';
 import type { Services } from '../src/services.js';
@@ -169,7 +169,7 @@ function trackingSuffix(n: number): string {
 
 export interface RowContext {
   departments: BenchDepartment[];
-  calendar: WorkingCalendar;
+  calendar: DeadlineCalendar;
   /** Vault ciphertext of one realistic form, reused by every row. */
   formData: string;
   materials: string;
@@ -226,11 +226,10 @@ export function applicationRow(n: number, next: () => number, ctx: RowContext): 
   const open = status !== 'draft' && status !== 'withdrawn' && status !== 'concluded' && status !== 'delivered';
   const todayNumber = toDayNumber(ctx.today);
   // Open applications arrived in the last few weeks; the rest over the last two years.
-  let submittedDay = open ? todayNumber - Math.floor(next() * 25) : todayNumber - 30 - Math.floor(next() * 700);
+  const submittedDay = open ? todayNumber - Math.floor(next() * 25) : todayNumber - 30 - Math.floor(next() * 700);
   const clockRuns = status !== 'draft' && status !== 'submitted' && !(status === 'withdrawn' && next() < 0.5);
   let clock: ClockState = { unit: item.timeUnit, promisedDays: item.promisedDays, legalDays: item.legalDays, startedOn: null, pausedDays: 0, pausedSince: null, stoppedOn: null };
-  let limits = deadlines(ctx.calendar, clock, ctx.today);
-  for (let attempt = 0; clockRuns; attempt++) {
+  if (clockRuns) {
     const started = submittedDay + Math.floor(next() * 2);
     clock = {
       ...clock,
@@ -239,16 +238,9 @@ export function applicationRow(n: number, next: () => number, ctx: RowContext): 
       pausedSince: status === 'supplementRequested' || status === 'specialProcedure' ? fromDayNumber(Math.min(todayNumber, started + 1 + Math.floor(next() * Math.max(1, todayNumber - started)))) : null,
       stoppedOn: open ? null : fromDayNumber(Math.min(todayNumber, started + 1 + Math.floor(next() * (item.promisedDays + 3)))),
     };
-    try {
-      limits = deadlines(ctx.calendar, clock, ctx.today);
-      break;
-    } catch (error) {
-      // The packaged official calendar ends with the current year; an open application whose
-      // legal limit runs into a year not loaded yet is started earlier instead.
-      if (attempt > 50) throw error;
-      submittedDay -= 7;
-    }
   }
+  // As the service computes them, provisional (weekends only) where a year's holidays are not published yet.
+  const limits = deadlines(ctx.calendar, clock, ctx.today);
   const submittedIso = new Date((submittedDay * DAY_MS) + 1_800_000 + Math.floor(next() * 36_000_000)).toISOString();
   const createdAt = status === 'draft' ? new Date(ctx.now.getTime() - Math.floor(next() * 30 * DAY_MS)).toISOString() : submittedIso;
   const concludedAt = status === 'concluded' || status === 'delivered' ? `${clock.stoppedOn ?? fromDayNumber(submittedDay + 3)}T07:30:00.000Z` : null;

@@ -15,8 +15,9 @@
  * Options (environment): BENCH_APPLICATIONS (default 1000000), BENCH_SECONDS (default 8),
  * BENCH_CONNECTIONS (default 10; also the server's and the baseline's PostgreSQL pool size),
  * BENCH_DEPARTMENTS (default 200), BENCH_DATABASE_URL (default
- * postgres://postgres@127.0.0.1:5432/test; "none" skips PostgreSQL), BENCH_EXPLAIN=1 prints the
- * query plans of the queue and search queries (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE).
+ * postgres://postgres@127.0.0.1:5432/test; "none" skips PostgreSQL), BENCH_ONLY (sqlite or
+ * postgres: run one), BENCH_EXPLAIN=1 prints the query plans of the queue and search queries
+ * (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -64,6 +65,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 200);
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+const ONLY = process.env.BENCH_ONLY;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PERSONS = 200;
 const PASSWORD = 'bench-password-2026';
@@ -121,7 +123,7 @@ interface DialectFigures {
   dialect: 'sqlite' | 'postgres';
   seed: { departments: number; items: number; seconds: number };
   raw: { perSecond: number; rows: number; how: string };
-  submit: { perSecond: number; rows: number; seconds: number; result: LoadResult };
+  submit: { perSecond: number; rows: number; seconds: number; result: LoadResult; waits: string[] };
   loading: { seconds: number; rowsPerSecond: number; analyzeSeconds: number | null; open: number; busyOpen: number };
   reads: ReadFigure[];
 }
@@ -134,11 +136,12 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
   const env: Record<string, string | undefined> = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    DATABASE_URL: dialect === 'postgres' ? PG_URL : undefined,
+    // The server's connections carry the schema as their name, so that pg_stat_activity shows what they wait on.
+    DATABASE_URL: dialect === 'postgres' ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${schema}` : undefined,
     DATABASE_SCHEMA: dialect === 'postgres' ? schema : undefined,
     DATABASE_POOL_SIZE: String(CONNECTIONS),
   };
-  const config = await loadConfig({ ...env, PUBLIC_URL: 'http://127.0.0.1' });
+  const config = await loadConfig({ ...env, DATABASE_URL: dialect === 'postgres' ? PG_URL : undefined, PUBLIC_URL: 'http://127.0.0.1' });
   const platform = openPlatform(config);
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
@@ -172,7 +175,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
     const now = new Date();
     const ctx: RowContext = {
       departments,
-      calendar: await services.calendar.current(),
+      calendar: await services.calendar.deadlineCalendar(),
       formData: sealedForm(platform),
       materials: governmentDataMaterials(now.toISOString()),
       today: todayIn(now),
@@ -207,6 +210,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
     const runId = Date.now().toString(36);
     let n = 0;
     const body = JSON.stringify({ itemId: published.itemId, form: ONLINE_ITEM_ANSWERS, materials: { residentIdentity: { governmentData: true, consent: true } } });
+    const sampler = dialect === 'postgres' ? waitSampler(schema) : null;
     const submitStarted = performance.now();
     const submitResult = await load({
       url: `${server.url}/api/v1/applications`,
@@ -224,6 +228,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
       ],
     });
     const submitSeconds = (performance.now() - submitStarted) / 1000;
+    const waits = sampler ? await sampler.stop() : [];
     // Requests still in flight when autocannon stopped may yet commit; let them, then count.
     await new Promise((r) => setTimeout(r, 1000));
     const committed = await platform.db
@@ -234,7 +239,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
       .where('trackingNumber', 'is not', null)
       .executeTakeFirstOrThrow();
     const submittedRows = Number(committed.n);
-    const submit = { perSecond: submittedRows / submitSeconds, rows: submittedRows, seconds: submitSeconds, result: submitResult };
+    const submit = { perSecond: submittedRows / submitSeconds, rows: submittedRows, seconds: submitSeconds, result: submitResult, waits };
     await server.stop();
     server = undefined;
 
@@ -266,11 +271,14 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     let analyzeSeconds: number | null = null;
     if (dialect === 'postgres') {
-      // Autovacuum would analyse the table shortly after such a load; do it now so the plans are the settled ones.
+      // Autovacuum would vacuum and analyse the tables shortly after such a load (and after
+      // seeding the catalogue); do it now so that what is measured is the settled state: plans
+      // from statistics, and counts answered from the index where the pages are all-visible.
       const analyzeStarted = performance.now();
       const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
       await client.connect();
-      await client.query('ANALYZE applications');
+      const tables = await client.query<{ name: string }>("SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = $1", [schema]);
+      await client.query(`VACUUM (ANALYZE) ${tables.rows.map((t) => t.name).join(', ')}`);
       await client.end();
       analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
     }
@@ -279,7 +287,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
 
     server = await startServer([process.execPath, 'bin/tongban.js', 'serve'], env, await freePort());
     const officerCookie = await staffLogIn(server.url, officer);
-    const dueSoon = ctx.calendar.addWorkingDays(ctx.today, 2);
+    const dueSoon = ctx.calendar.calendar.addWorkingDays(ctx.today, 2);
     const reads: { label: string; path: string; cookie?: string; describe: (body: any) => string }[] = [
       { label: 'officer queue', path: '/api/v1/workbench/applications', cookie: officerCookie, describe: (b) => `${b.total} open, ${b.items.length} shown` },
       { label: 'officer queue ?due=soon', path: '/api/v1/workbench/applications?due=soon', cookie: officerCookie, describe: (b) => `${b.total} due by ${dueSoon}` },
@@ -318,6 +326,40 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Samples pg_stat_activity every few milliseconds while the server is under load: how many of its
+ * connections, on average, were in each state (waiting on a lock, on the client, on WAL sync ...).
+ */
+function waitSampler(applicationName: string): { stop(): Promise<string[]> } {
+  const client = new pg.Client({ connectionString: PG_URL });
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const done = (async () => {
+    await client.connect();
+    while (running) {
+      const result = await client.query<{ state: string }>(
+        "SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') || ' (' || state || ')' AS state FROM pg_stat_activity WHERE application_name = $1",
+        [applicationName],
+      );
+      samples++;
+      for (const { state } of result.rows) counts.set(state, (counts.get(state) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([state, n]) => `${(n / Math.max(1, samples)).toFixed(1)} ${state}`);
+    },
+  };
 }
 
 /**
@@ -380,10 +422,11 @@ function report(f: DialectFigures): void {
     `${s.perSecond.toFixed(0)} durable/s (${s.rows} rows committed in ${s.seconds.toFixed(1)} s), p99 ${s.result.p99Ms} ms, non-2xx ${s.result.non2xx}, errors ${s.result.errors}`,
   );
   row('  ratio to raw inserts', `${ratio.toFixed(2)} (target >= ${SUBMIT_TARGET}) ${ok(ratio >= SUBMIT_TARGET)}`);
+  if (s.waits.length) row('  server connections, on average', s.waits.join('; '));
   const l = f.loading;
   row(
     `loaded ${APPLICATIONS.toLocaleString('en')} applications`,
-    `${l.seconds.toFixed(1)} s (${l.rowsPerSecond.toFixed(0)} rows/s)${l.analyzeSeconds === null ? '' : ` + ANALYZE ${l.analyzeSeconds.toFixed(1)} s`}; ${l.open.toLocaleString('en')} open, ${l.busyOpen.toLocaleString('en')} in the busy department`,
+    `${l.seconds.toFixed(1)} s (${l.rowsPerSecond.toFixed(0)} rows/s)${l.analyzeSeconds === null ? '' : ` + VACUUM ANALYZE ${l.analyzeSeconds.toFixed(1)} s`}; ${l.open.toLocaleString('en')} open, ${l.busyOpen.toLocaleString('en')} in the busy department`,
   );
   for (const read of f.reads) {
     row(read.label, `${read.result.requestsPerSecond.toFixed(0)} req/s, p99 ${read.result.p99Ms} ms (target < ${P99_TARGET_MS} ms) ${ok(read.result.p99Ms < P99_TARGET_MS)}; non-2xx ${read.result.non2xx}; ${read.note}`);
@@ -391,9 +434,12 @@ function report(f: DialectFigures): void {
 }
 
 const overallStarted = performance.now();
-const figures: DialectFigures[] = [await benchDialect('sqlite')];
-if (await postgresReachable()) figures.push(await benchDialect('postgres'));
-else console.log('\nPostgreSQL not reachable at BENCH_DATABASE_URL: skipped.');
+const figures: DialectFigures[] = [];
+if (ONLY !== 'postgres') figures.push(await benchDialect('sqlite'));
+if (ONLY !== 'sqlite') {
+  if (await postgresReachable()) figures.push(await benchDialect('postgres'));
+  else console.log('\nPostgreSQL not reachable at BENCH_DATABASE_URL: skipped.');
+}
 
 console.log(`\n# Tongban applications benchmark`);
 console.log(

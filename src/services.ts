@@ -76,6 +76,9 @@ export function createServices(platform: Platform) {
   jobs.handle('identity.cleanup', async () => {
     await identity.cleanUp();
   });
+  jobs.handle('database.optimize', async () => {
+    await platform.dialect.optimize(platform.db);
+  });
   jobs.handle('files.cleanup', async () => {
     await files.cleanUp();
   });
@@ -93,4 +96,5 @@ export async function scheduleRecurringJobs(services: Services): Promise<void> {
   await services.jobs.every('oidc.cleanup', 3_600_000);
   await services.jobs.every('identity.cleanup', 3_600_000);
   await services.jobs.every('files.cleanup', 3_600_000);
+  await services.jobs.every('database.optimize', 3_600_000);
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { AuditEntry } from '../core/audit.js';
 import type { SessionPrincipal } from '../core/auth.js';
 import type { Tx } from '../core/db.js';
 import { AppError, conflict, forbidden, invalid, notFound, type FieldProblem } from '../core/errors.js';
@@ -371,9 +372,11 @@ export class ApplicationService {
     if (item.versionId !== row.itemVersionId) Object.assign(row, versionColumns(item));
     const submission = await this.prepareSubmission(principal, row, item, input);
     if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
+    const audits: AuditEntry[] = [];
     await this.store.transaction(async (tx) => {
-      await this.commitSubmission(tx, principal, row, submission);
+      await this.commitSubmission(tx, principal, row, submission, audits);
     });
+    await this.recordAudits(audits);
     this.deps.notifier.deliverSoon();
     return this.get(principal, applicationId);
   }
@@ -393,10 +396,11 @@ export class ApplicationService {
     const item = await this.itemVersion(row);
     const submission = await this.prepareSubmission(principal, row, item, input);
     if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
+    const audits: AuditEntry[] = [];
     try {
       await this.store.transaction(async (tx) => {
         await this.store.insert(tx, row);
-        await this.commitSubmission(tx, principal, row, submission);
+        await this.commitSubmission(tx, principal, row, submission, audits);
       });
     } catch (error) {
       // Two identical requests raced: the unique key let one through; answer with that one.
@@ -404,6 +408,7 @@ export class ApplicationService {
       if (winner && !(error instanceof AppError)) return { created: false, application: await this.view(winner, principal) };
       throw error;
     }
+    await this.recordAudits(audits);
     this.deps.notifier.deliverSoon();
     return { created: true, application: await this.get(principal, row.id) };
   }
@@ -429,8 +434,8 @@ export class ApplicationService {
     return { values: check.values, materials: prepared.materials, problems };
   }
 
-  private async commitSubmission(tx: Tx, principal: SessionPrincipal, row: ApplicationRow, submission: PreparedSubmission): Promise<void> {
-    const materials = await this.finishMaterials(tx, principal, row, submission.materials, () => true);
+  private async commitSubmission(tx: Tx, principal: SessionPrincipal, row: ApplicationRow, submission: PreparedSubmission, audits: AuditEntry[]): Promise<void> {
+    const materials = await this.finishMaterials(tx, principal, row, submission.materials, () => true, audits);
     const nowIso = this.now().toISOString();
     const trackingNumber = this.newTrackingNumber(row.regionCode);
     await this.write(tx, row, {
@@ -527,6 +532,7 @@ export class ApplicationService {
     row: ApplicationRow,
     stored: Record<string, StoredMaterial>,
     recordConsentFor: (key: string) => boolean,
+    audits: AuditEntry[],
   ): Promise<Record<string, ProvidedMaterial>> {
     const result: Record<string, ProvidedMaterial> = {};
     for (const [key, material] of Object.entries(stored)) {
@@ -543,13 +549,13 @@ export class ApplicationService {
       } else {
         provided = material;
       }
-      if (provided.kind !== 'upload' && recordConsentFor(key)) await this.recordConsent(tx, row, key, provided);
+      if (provided.kind !== 'upload' && recordConsentFor(key)) await this.recordConsent(tx, row, key, provided, audits);
       result[key] = provided;
     }
     return result;
   }
 
-  private async recordConsent(tx: Tx, row: ApplicationRow, materialKey: string, provided: ProvidedMaterial): Promise<void> {
+  private async recordConsent(tx: Tx, row: ApplicationRow, materialKey: string, provided: ProvidedMaterial, audits: AuditEntry[]): Promise<void> {
     if (provided.kind === 'upload') return;
     const reference = provided.kind === 'certificate' ? provided.certificate.certificateId : provided.record.dataset;
     await this.store.addConsent(tx, {
@@ -562,17 +568,23 @@ export class ApplicationService {
       departmentId: row.departmentId,
       consentedAt: provided.consentedAt,
     });
-    await this.platform.audit.record(
-      {
-        action: 'consent.dataReuse',
-        actor: { type: 'person', id: row.applicantPersonId },
-        subjectPersonId: row.applicantPersonId,
-        ...(row.enterpriseId ? { subjectEnterpriseId: row.enterpriseId } : {}),
-        purpose: `application ${row.id}`,
-        detail: { materialKey, source: provided.kind, reference, departmentId: row.departmentId },
-      },
-      tx,
-    );
+    audits.push({
+      action: 'consent.dataReuse',
+      actor: { type: 'person', id: row.applicantPersonId },
+      subjectPersonId: row.applicantPersonId,
+      ...(row.enterpriseId ? { subjectEnterpriseId: row.enterpriseId } : {}),
+      purpose: `application ${row.id}`,
+      detail: { materialKey, source: provided.kind, reference, departmentId: row.departmentId },
+    });
+  }
+
+  /**
+   * The audit trail's copy of consents, appended after the commit that recorded them in
+   * `application_consents` (group-committed with other requests' events): appending inside the
+   * submission would hold the trail's lock through every submission's commit.
+   */
+  private async recordAudits(audits: AuditEntry[]): Promise<void> {
+    await Promise.all(audits.map((entry) => this.platform.audit.record(entry)));
   }
 
   /** Answers a supplement request in one go: the clock resumes from where it stopped. */
@@ -603,8 +615,9 @@ export class ApplicationService {
     const clock = this.resumeClock(calendar, row);
     const due = this.dueDates(calendar, { ...row, ...clock });
     const changedMaterials = new Set(Object.keys(input.materials ?? {}));
+    const audits: AuditEntry[] = [];
     await this.store.transaction(async (tx) => {
-      const materials = await this.finishMaterials(tx, principal, row, submission.materials, (key) => changedMaterials.has(key));
+      const materials = await this.finishMaterials(tx, principal, row, submission.materials, (key) => changedMaterials.has(key), audits);
       await this.write(tx, row, {
         status: to,
         resumeStatus: null,
@@ -619,6 +632,7 @@ export class ApplicationService {
       await this.recordEvent(tx, row.id, 'supplement', row.status, to, this.personActor(principal), null, null, { materials: [...changedMaterials], fields: Object.keys(input.form ?? {}) });
       await this.notify(tx, row, 'supplemented', { trackingNumber: row.trackingNumber ?? '' });
     });
+    await this.recordAudits(audits);
     this.deps.notifier.deliverSoon();
     return this.get(principal, applicationId);
   }
@@ -1077,6 +1091,7 @@ export class ApplicationService {
     if (problems.length) throw invalid('applicationIncomplete', uniqueProblems(problems), 'applications.incomplete');
     const submissionId = newId();
     const nowIso = this.now().toISOString();
+    const audits: AuditEntry[] = [];
     try {
       await this.store.transaction(async (tx) => {
         await this.store.insertBundleSubmission(tx, {
@@ -1110,7 +1125,7 @@ export class ApplicationService {
             }
             submission.materials[key] = { kind: 'upload', files };
           }
-          await this.commitSubmission(tx, principal, row, submission);
+          await this.commitSubmission(tx, principal, row, submission, audits);
         }
       });
     } catch (error) {
@@ -1118,6 +1133,7 @@ export class ApplicationService {
       if (winner && !(error instanceof AppError)) return { created: false, bundle: await this.bundleView(winner.id) };
       throw error;
     }
+    await this.recordAudits(audits);
     this.deps.notifier.deliverSoon();
     return { created: true, bundle: await this.bundleView(submissionId) };
   }

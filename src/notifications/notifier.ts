@@ -112,9 +112,26 @@ export class Notifier {
     }
   }
 
-  /** `deliver()` without waiting: the response need not wait for the SMS gateway. */
+  #delivering: Promise<void> | null = null;
+  #again = false;
+
+  /**
+   * `deliver()` without waiting: the response need not wait for the SMS gateway. Under load many
+   * requests ask at once; one delivery runs at a time and one more follows for whatever arrived
+   * meanwhile, instead of a delivery (two write transactions) per request.
+   */
   deliverSoon(): void {
-    void this.deliver();
+    if (this.#delivering) {
+      this.#again = true;
+      return;
+    }
+    this.#delivering = (async () => {
+      do {
+        this.#again = false;
+        await this.deliver();
+      } while (this.#again);
+      this.#delivering = null;
+    })();
   }
 }
 
