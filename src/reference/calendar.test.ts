@@ -214,6 +214,27 @@ describe('properties', () => {
     );
   });
 
+  it('counts exactly as walking day by day would, across years', () => {
+    const walkBetween = (from: string, to: string) => {
+      let count = 0;
+      for (let day = toDayNumber(from) + 1; day <= toDayNumber(to); day++) if (calendar.isWorkingDay(fromDayNumber(day))) count++;
+      return count;
+    };
+    const walkAdd = (from: string, n: number) => {
+      let day = toDayNumber(from);
+      for (let left = n; left > 0; ) if (calendar.isWorkingDay(fromDayNumber(++day))) left--;
+      return fromDayNumber(day);
+    };
+    fc.assert(
+      fc.property(dateArbitrary, fc.integer({ min: 0, max: 400 }), countArbitrary, (date, span, n) => {
+        const to = fromDayNumber(Math.min(last, toDayNumber(date) + span));
+        expect(calendar.workingDaysBetween(date, to)).toBe(walkBetween(date, to));
+        expect(calendar.addWorkingDays(date, n)).toBe(walkAdd(date, n));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('workingDaysBetween adds up over consecutive intervals', () => {
     fc.assert(
       fc.property(dateArbitrary, dateArbitrary, dateArbitrary, (a, b, c) => {

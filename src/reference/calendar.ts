@@ -144,6 +144,28 @@ interface YearArrangement {
   lastDay: number;
   holidays: Map<number, string>;
   workdays: Set<number>;
+  /** `workingBefore[i]`: working days among the year's first i days; built on first use. */
+  workingBefore?: Int32Array;
+}
+
+function isWorkingIn(arrangement: YearArrangement, day: number): boolean {
+  if (arrangement.holidays.has(day)) return false;
+  if (arrangement.workdays.has(day)) return true;
+  const weekday = weekdayOfDayNumber(day);
+  return weekday !== 0 && weekday !== 6;
+}
+
+/**
+ * Counting working days is done on every deadline a page shows (a queue shows fifty), so each year
+ * keeps a running count and a span is counted per year touched rather than per day.
+ */
+function workingBefore(arrangement: YearArrangement): Int32Array {
+  if (arrangement.workingBefore) return arrangement.workingBefore;
+  const days = arrangement.lastDay - arrangement.firstDay + 1;
+  const counts = new Int32Array(days + 1);
+  for (let i = 0; i < days; i++) counts[i + 1] = counts[i]! + (isWorkingIn(arrangement, arrangement.firstDay + i) ? 1 : 0);
+  arrangement.workingBefore = counts;
+  return counts;
 }
 
 export class WorkingCalendar {
@@ -213,6 +235,7 @@ export class WorkingCalendar {
    */
   addWorkingDays(date: IsoDate, n: number): IsoDate {
     if (!Number.isSafeInteger(n)) throw new RangeError(`Working days must be an integer, got ${n}`);
+    if (n > 0) return fromDayNumber(this.#nthWorkingDayAfter(parseDate(date), n));
     let day = parseDate(date);
     const step = n < 0 ? -1 : 1;
     for (let remaining = Math.abs(n); remaining > 0; ) {
@@ -233,8 +256,40 @@ export class WorkingCalendar {
     // `|| 0` keeps an empty backwards interval at 0 rather than -0.
     if (end < start) return -this.workingDaysBetween(to, from) || 0;
     let count = 0;
-    for (let day = start + 1; day <= end; day++) if (this.#isWorkingDayNumber(day)) count++;
+    for (let year = yearOfDayNumber(start + 1); start < end && year <= yearOfDayNumber(end); year++) {
+      const arrangement = this.#arrangement(year);
+      const counts = workingBefore(arrangement);
+      const from = Math.max(start + 1, arrangement.firstDay) - arrangement.firstDay;
+      const to = Math.min(end, arrangement.lastDay) - arrangement.firstDay;
+      count += counts[to + 1]! - counts[from]!;
+    }
     return count;
+  }
+
+  /** The n-th working day after `start` (n > 0), a year at a time, then by halving within the year. */
+  #nthWorkingDayAfter(start: number, n: number): number {
+    let remaining = n;
+    let from = start + 1;
+    for (;;) {
+      const arrangement = this.#arrangement(yearOfDayNumber(from));
+      const counts = workingBefore(arrangement);
+      const base = from - arrangement.firstDay;
+      const available = counts[counts.length - 1]! - counts[base]!;
+      if (available < remaining) {
+        remaining -= available;
+        from = arrangement.lastDay + 1;
+        continue;
+      }
+      // The first index i with counts[i + 1] - counts[base] >= remaining.
+      let low = base;
+      let high = counts.length - 2;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (counts[middle + 1]! - counts[base]! >= remaining) high = middle;
+        else low = middle + 1;
+      }
+      return arrangement.firstDay + low;
+    }
   }
 
   #arrangement(year: number): YearArrangement {
@@ -248,10 +303,7 @@ export class WorkingCalendar {
     if (!arrangement || day < arrangement.firstDay || day > arrangement.lastDay) {
       arrangement = this.#lastArrangement = this.#arrangement(yearOfDayNumber(day));
     }
-    if (arrangement.holidays.has(day)) return false;
-    if (arrangement.workdays.has(day)) return true;
-    const weekday = weekdayOfDayNumber(day);
-    return weekday !== 0 && weekday !== 6;
+    return isWorkingIn(arrangement, day);
   }
 }
 
