@@ -188,8 +188,10 @@ export class ApplicationStore {
    * accepted) after those with one, oldest first, read in the order of the queue index.
    */
   async queue(filters: QueueFilters): Promise<{ rows: ApplicationRow[]; total: number }> {
-    // Drafts are the applicant's own until submitted: never in any officer's list.
-    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0).where('status', '!=', 'draft');
+    let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0);
+    // Drafts are the applicant's own until submitted: never in any officer's list. Open ones are
+    // never drafts, so the working queue is still counted from the index alone.
+    if (!filters.open) base = base.where('status', '!=', 'draft');
     if (filters.statuses) base = base.where('status', 'in', filters.statuses);
     if (filters.dueOnOrBefore) base = base.where('queueDue', '<=', filters.dueOnOrBefore);
     if (filters.itemId) base = base.where('itemId', '=', filters.itemId);
