@@ -14,7 +14,7 @@ import { isWithin, NATIONWIDE_REGION_CODE, provinceOf } from '../reference/regio
 import { checkForm, isMaterialNeeded, type FormValues } from './form.js';
 import type { GovernmentDataExchange, GovernmentDataRecord } from './government-data.js';
 import type { CertificatePort, CertificateSnapshot, FilePort, Holder, ItemSource, NotifierPort, StoredFile } from './ports.js';
-import { ApplicationStore, type ApplicationEventRow, type ApplicationRow, type QueueFilters } from './store.js';
+import { ApplicationStore, type ApplicationEventRow, type ApplicationListRow, type ApplicationRow, type QueueFilters } from './store.js';
 import { deadlines, pauseLength, type ClockState, type Deadlines } from './time-limits.js';
 import {
   availableActions,
@@ -812,7 +812,7 @@ export class ApplicationService {
     return principal.departmentId;
   }
 
-  private queueRow(calendar: DeadlineCalendar, row: ApplicationRow): QueueRow {
+  private queueRow(calendar: DeadlineCalendar, row: ApplicationListRow): QueueRow {
     const limits = deadlines(calendar, clockOf(row), this.today());
     return {
       id: row.id,
@@ -1222,7 +1222,7 @@ function holderOf(row: Pick<ApplicationRow, 'enterpriseId' | 'applicantPersonId'
   return row.enterpriseId ? { enterpriseId: row.enterpriseId } : { personId: row.applicantPersonId };
 }
 
-export function clockOf(row: ApplicationRow): ClockState {
+export function clockOf(row: Pick<ApplicationRow, 'timeUnit' | 'promisedDays' | 'legalDays' | 'clockStartedOn' | 'clockPausedDays' | 'clockPausedSince' | 'clockStoppedOn'>): ClockState {
   return {
     unit: row.timeUnit,
     promisedDays: row.promisedDays,

@@ -100,6 +100,30 @@ declare module '../core/db.js' {
 }
 
 export type ApplicationRow = ApplicationsTable;
+
+/**
+ * What a list shows of an application. Lists leave out the answers and materials, the largest
+ * columns, which only the application's own page reads.
+ */
+export const LIST_COLUMNS = [
+  'id',
+  'trackingNumber',
+  'status',
+  'itemNameZh',
+  'itemNameEn',
+  'applicantName',
+  'submittedAt',
+  'timeUnit',
+  'promisedDays',
+  'legalDays',
+  'clockStartedOn',
+  'clockPausedDays',
+  'clockPausedSince',
+  'clockStoppedOn',
+  'claimedByStaffId',
+  'collectedAt',
+] as const;
+export type ApplicationListRow = Pick<ApplicationRow, (typeof LIST_COLUMNS)[number]>;
 export type ApplicationEventRow = ApplicationEventsTable;
 
 export interface QueueFilters {
@@ -172,7 +196,7 @@ export class ApplicationStore {
 
   /** A person's own applications and, for enterprises they act for, the enterprises'. */
   forApplicant(personId: string, enterpriseIds: string[], limit: number) {
-    let query = this.db.selectFrom('applications').selectAll();
+    let query = this.db.selectFrom('applications').select([...LIST_COLUMNS]);
     query = enterpriseIds.length
       ? query.where((eb) => eb.or([eb.and([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'is', null)]), eb('enterpriseId', 'in', enterpriseIds)]))
       : query.where('applicantPersonId', '=', personId).where('enterpriseId', 'is', null);
@@ -187,7 +211,7 @@ export class ApplicationStore {
    * The officer queue: least time left first, applications without a running clock (not yet
    * accepted) after those with one, oldest first, read in the order of the queue index.
    */
-  async queue(filters: QueueFilters): Promise<{ rows: ApplicationRow[]; total: number }> {
+  async queue(filters: QueueFilters): Promise<{ rows: ApplicationListRow[]; total: number }> {
     let base = this.db.selectFrom('applications').where('departmentId', '=', filters.departmentId).where('isOpen', '=', filters.open ? 1 : 0);
     // Drafts are the applicant's own until submitted: never in any officer's list. Open ones are
     // never drafts, so the working queue is still counted from the index alone.
@@ -199,7 +223,7 @@ export class ApplicationStore {
     if (filters.trackingNumber) base = base.where('trackingNumber', '=', filters.trackingNumber);
     const [rows, count] = await Promise.all([
       base
-        .selectAll()
+        .select([...LIST_COLUMNS])
         .orderBy('queueDue')
         .orderBy('submittedAt')
         .limit(filters.limit)
@@ -214,7 +238,7 @@ export class ApplicationStore {
   collectedBy(departmentId: string, limit: number) {
     return this.db
       .selectFrom('applications')
-      .selectAll()
+      .select([...LIST_COLUMNS])
       .where('collectingDepartmentId', '=', departmentId)
       .where('status', 'not in', ['draft', 'withdrawn', 'delivered'])
       .orderBy('submittedAt', 'desc')
