@@ -280,32 +280,42 @@ export interface TextInputProps {
   pattern?: string;
 }
 
-export function TextInput(props: TextInputProps) {
-  const { form, t } = usePage();
-  const error = errorFor(form, props.name);
-  const hintId = props.hint ? `${props.name}-hint` : undefined;
-  const errorId = error ? `${props.name}-error` : undefined;
-  const value = props.type === 'password' ? undefined : (props.value ?? valueFor(form, props.name));
-  const label = (
-    <label className={props.isPageHeading ? 'label label--heading' : 'label'} htmlFor={props.name}>
-      {props.label}
-      {props.optional ? ` ${t('web.form.optional')}` : ''}
+/** Label, hint and error of one field, wired the way the error summary and screen readers expect. */
+function FormGroup({ name, label, hint, error, optional, isPageHeading, children }: { name: string; label: string; hint?: string | undefined; error: string | undefined; optional?: boolean | undefined; isPageHeading?: boolean | undefined; children: ReactNode }) {
+  const { t } = usePage();
+  const labelElement = (
+    <label className={isPageHeading ? 'label label--heading' : 'label'} htmlFor={name}>
+      {label}
+      {optional ? ` ${t('web.form.optional')}` : ''}
     </label>
   );
   return (
     <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      {props.isPageHeading ? <h1 className="label-wrapper">{label}</h1> : label}
-      {props.hint ? (
-        <div className="hint" id={hintId}>
-          {props.hint}
+      {isPageHeading ? <h1 className="label-wrapper">{labelElement}</h1> : labelElement}
+      {hint ? (
+        <div className="hint" id={`${name}-hint`}>
+          {hint}
         </div>
       ) : null}
       {error ? (
-        <p className="error-message" id={errorId}>
+        <p className="error-message" id={`${name}-error`}>
           <span className="visually-hidden">{t('web.form.errorPrefix')}</span>
           {error}
         </p>
       ) : null}
+      {children}
+    </div>
+  );
+}
+
+export function TextInput(props: TextInputProps) {
+  const { form } = usePage();
+  const error = errorFor(form, props.name);
+  const hintId = props.hint ? `${props.name}-hint` : undefined;
+  const errorId = error ? `${props.name}-error` : undefined;
+  const value = props.type === 'password' ? undefined : (props.value ?? valueFor(form, props.name));
+  return (
+    <FormGroup name={props.name} label={props.label} hint={props.hint} error={error} optional={props.optional} isPageHeading={props.isPageHeading}>
       <input
         className={`input${props.width ? ` input--width-${props.width}` : ''}${error ? ' input--error' : ''}`}
         id={props.name}
@@ -319,7 +329,55 @@ export function TextInput(props: TextInputProps) {
         aria-describedby={describedBy(hintId, errorId)}
         aria-invalid={error ? true : undefined}
       />
-    </div>
+    </FormGroup>
+  );
+}
+
+/** A labelled drop-down; the chosen value is `value`, or what the form last sent. */
+export function Select({ name, label, hint, options, value, placeholder, optional }: { name: string; label: string; hint?: string; options: { value: string; label: string }[]; value?: string; placeholder?: string; optional?: boolean }) {
+  const { form } = usePage();
+  const error = errorFor(form, name);
+  const hintId = hint ? `${name}-hint` : undefined;
+  const errorId = error ? `${name}-error` : undefined;
+  return (
+    <FormGroup name={name} label={label} hint={hint} error={error} optional={optional}>
+      <select
+        className={`input select${error ? ' input--error' : ''}`}
+        id={name}
+        name={name}
+        defaultValue={value ?? valueFor(form, name) ?? ''}
+        aria-describedby={describedBy(hintId, errorId)}
+        aria-invalid={error ? true : undefined}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FormGroup>
+  );
+}
+
+/** A multi-line text field with the same label, hint and error wiring as TextInput. */
+export function TextArea({ name, label, hint, rows = 5, optional, value }: { name: string; label: string; hint?: string; rows?: number; optional?: boolean; value?: string }) {
+  const { form } = usePage();
+  const error = errorFor(form, name);
+  const hintId = hint ? `${name}-hint` : undefined;
+  const errorId = error ? `${name}-error` : undefined;
+  return (
+    <FormGroup name={name} label={label} hint={hint} error={error} optional={optional}>
+      <textarea
+        className={`input${error ? ' input--error' : ''}`}
+        id={name}
+        name={name}
+        rows={rows}
+        defaultValue={value ?? valueFor(form, name)}
+        aria-describedby={describedBy(hintId, errorId)}
+        aria-invalid={error ? true : undefined}
+      />
+    </FormGroup>
   );
 }
 

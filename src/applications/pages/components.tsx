@@ -5,7 +5,10 @@ import { MIME_OF, kindsMessageKey } from '../../files/sniff.js';
 import { getIndustry } from '../../reference/industries.js';
 import { getRegion } from '../../reference/regions.js';
 import { formatDateTime } from '../../web/format.js';
-import { SummaryList, Table, TextInput, usePage } from '../../web/page.js';
+import { Select, SummaryList, Table, TextArea, TextInput, usePage } from '../../web/page.js';
+
+// The shared form controls, re-exported so this capability's pages import them from one place.
+export { Select, TextArea };
 import type { FormValue } from '../form.js';
 import type { ApplicationEventView, ApplicationView, StoredMaterial } from '../service.js';
 import type { ApplicationStatus } from '../workflow.js';
@@ -53,67 +56,6 @@ export function Notice({ text }: { text?: string }) {
       {text}
     </p>
   ) : null;
-}
-
-/** A labelled <select> with hint and error linked as the shared inputs do; the chosen value is kept. */
-export function Select({ name, label, hint, options, value, placeholder, optional }: { name: string; label: string; hint?: string; options: { value: string; label: string }[]; value?: string; placeholder?: string; optional?: boolean }) {
-  const { t } = usePage();
-  const field = useField(name);
-  const chosen = value ?? field.value ?? '';
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = field.error ? `${name}-error` : undefined;
-  return (
-    <div className={field.error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={name}>
-        {label}
-        {optional ? ` ${t('web.form.optional')}` : ''}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {field.error ? <ErrorMessage id={errorId!} text={field.error} /> : null}
-      <select className={`input select${field.error ? ' input--error' : ''}`} id={name} name={name} defaultValue={chosen} aria-describedby={describedBy(hintId, errorId)} aria-invalid={field.error ? true : undefined}>
-        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-export function TextArea({ name, label, hint, rows = 4, optional, value }: { name: string; label: string; hint?: string; rows?: number; optional?: boolean; value?: string }) {
-  const { t } = usePage();
-  const field = useField(name);
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = field.error ? `${name}-error` : undefined;
-  return (
-    <div className={field.error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={name}>
-        {label}
-        {optional ? ` ${t('web.form.optional')}` : ''}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {field.error ? <ErrorMessage id={errorId!} text={field.error} /> : null}
-      <textarea
-        className={`input${field.error ? ' input--error' : ''}`}
-        id={name}
-        name={name}
-        rows={rows}
-        defaultValue={value ?? field.value}
-        aria-describedby={describedBy(hintId, errorId)}
-        aria-invalid={field.error ? true : undefined}
-      />
-    </div>
-  );
 }
 
 /** One box to tick, with its own label (a yes/no question or a confirmation). */

@@ -70,39 +70,7 @@ export interface SelectOption {
   label: string;
 }
 
-/** A labelled drop-down, styled like a text input; the chosen value comes from `value`. */
-export function Select({ name, label, hint, options, value }: { name: string; label: string; hint?: string; options: SelectOption[]; value?: string }) {
-  const { form, t } = usePage();
-  const error = form.errors?.find((e) => e.field === name)?.message;
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = error ? `${name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={name}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={errorId}>
-          <span className="visually-hidden">{t('web.form.errorPrefix')}</span>
-          {error}
-        </p>
-      ) : null}
-      <select className={`input select${error ? ' input--error' : ''}`} id={name} name={name} defaultValue={value ?? ''} aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+export { Select } from '../../web/page.js';
 
 /** Text that may hold line breaks, as paragraphs. */
 export function Paragraphs({ text }: { text: string }): ReactNode {

@@ -5,23 +5,7 @@ import type { Locale, MessageKey } from '../../core/i18n.js';
 import { pageAccount, queryOf } from '../../identity/pages/context.js';
 import { shanghaiDate } from '../../reference/dates.js';
 import { formatDateTime } from '../../web/format.js';
-import {
-  Button,
-  Form,
-  InsetText,
-  SummaryList,
-  Table,
-  TextInput,
-  WarningText,
-  formBody,
-  formStateFrom,
-  requiredFields,
-  seeOther,
-  sendPage,
-  tr,
-  usePage,
-  type FormState,
-} from '../../web/page.js';
+import { Button, Form, formBody, type FormState, formStateFrom, InsetText, requiredFields, seeOther, Select, sendPage, SummaryList, Table, TextInput, tr, usePage, WarningText } from '../../web/page.js';
 import { CODE_LENGTH } from '../codes.js';
 import type { CertificateStatus, CertificateView, LocalizedText, PublicVerification, ShareView } from '../schema.js';
 import type { CertificateService } from '../service.js';
@@ -33,47 +17,6 @@ const local = (text: LocalizedText, locale: Locale) => (locale === 'en' ? text.e
 const statusKey = (status: CertificateStatus) => `certificate.status.${status}` as MessageKey;
 const dayOf = (iso: string) => shanghaiDate(new Date(iso));
 
-/** A labelled <select> in the style of TextInput: hint and error linked, the chosen value kept. */
-function Select({ name, label, hint, options }: { name: string; label: string; hint?: string; options: { value: string; label: string }[] }) {
-  const { form, t } = usePage();
-  const error = form.errors?.find((e) => e.field === name)?.message;
-  const chosen = form.values?.[name];
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = error ? `${name}-error` : undefined;
-  return (
-    <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={name}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={errorId}>
-          <span className="visually-hidden">{t('web.form.errorPrefix')}</span>
-          {error}
-        </p>
-      ) : null}
-      <select
-        className={`input select${error ? ' input--error' : ''}`}
-        id={name}
-        name={name}
-        defaultValue={typeof chosen === 'string' ? chosen : ''}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        aria-invalid={error ? true : undefined}
-      >
-        <option value="">{t('certificates.share.choose')}</option>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 interface ListProps {
   certificates: CertificateView[];
@@ -124,9 +67,15 @@ function CertificateList({ certificates, shares, departments, notice }: ListProp
           <Select
             name="certificateId"
             label={t('certificates.share.certificate')}
+            placeholder={t('certificates.share.choose')}
             options={shareable.map((c) => ({ value: c.id, label: `${local(c.title, locale)} · ${c.number} · ${c.holder.name}` }))}
           />
-          <Select name="departmentId" label={t('certificates.share.department')} options={departments.map((d) => ({ value: d.id, label: local(d.name, locale) }))} />
+          <Select
+            name="departmentId"
+            label={t('certificates.share.department')}
+            placeholder={t('certificates.share.choose')}
+            options={departments.map((d) => ({ value: d.id, label: local(d.name, locale) }))}
+          />
           <TextInput name="purpose" label={t('certificates.share.purpose')} hint={t('certificates.share.purpose.hint')} autoComplete="off" width={30} />
           <Button>{t('certificates.share.submit')}</Button>
         </Form>

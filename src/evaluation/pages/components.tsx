@@ -42,44 +42,7 @@ export function useScoreOptions(): ChoiceOption[] {
   return RATINGS.map((rating) => ({ value: String(rating), label: t('evaluation.page.review.score', { score: rating }) }));
 }
 
-/** A multi-line text field with the same label, hint and error wiring as the shared TextInput. */
-export function TextArea({ name, label, hint, rows = 5, optional }: { name: string; label: string; hint?: string; rows?: number; optional?: boolean }) {
-  const { form, t } = usePage();
-  const error = form.errors?.find((e) => e.field === name)?.message;
-  const raw = form.values?.[name];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = error ? `${name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={name}>
-        {label}
-        {optional ? ` ${t('web.form.optional')}` : ''}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={errorId}>
-          <span className="visually-hidden">{t('web.form.errorPrefix')}</span>
-          {error}
-        </p>
-      ) : null}
-      <textarea
-        className={`input${error ? ' input--error' : ''}`}
-        id={name}
-        name={name}
-        rows={rows}
-        defaultValue={value}
-        aria-describedby={describedBy}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
-  );
-}
+export { TextArea } from '../../web/page.js';
 
 /** Rating, the three indicators and the comment, as the department and the supervisor read a review. */
 export function ReviewSummary({ rating, indicators, comment, createdAt }: { rating: number; indicators: Indicators; comment: string | null; createdAt: string }) {
