@@ -333,12 +333,16 @@ export function TextInput(props: TextInputProps) {
   );
 }
 
-/** A labelled drop-down; the chosen value is `value`, or what the form last sent. */
-export function Select({ name, label, hint, options, value, placeholder, optional }: { name: string; label: string; hint?: string; options: { value: string; label: string }[]; value?: string; placeholder?: string; optional?: boolean }) {
+/** What a field needs of the form state: its error and the ids its control points at. */
+function useFieldState(name: string, hint: string | undefined) {
   const { form } = usePage();
   const error = errorFor(form, name);
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = error ? `${name}-error` : undefined;
+  return { form, error, describedBy: describedBy(hint ? `${name}-hint` : undefined, error ? `${name}-error` : undefined), ariaInvalid: error ? true : undefined };
+}
+
+/** A labelled drop-down; the chosen value is `value`, or what the form last sent. */
+export function Select({ name, label, hint, options, value, placeholder, optional }: { name: string; label: string; hint?: string; options: { value: string; label: string }[]; value?: string; placeholder?: string; optional?: boolean }) {
+  const { form, error, describedBy: described, ariaInvalid } = useFieldState(name, hint);
   return (
     <FormGroup name={name} label={label} hint={hint} error={error} optional={optional}>
       <select
@@ -346,8 +350,8 @@ export function Select({ name, label, hint, options, value, placeholder, optiona
         id={name}
         name={name}
         defaultValue={value ?? valueFor(form, name) ?? ''}
-        aria-describedby={describedBy(hintId, errorId)}
-        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        aria-invalid={ariaInvalid}
       >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
@@ -362,10 +366,7 @@ export function Select({ name, label, hint, options, value, placeholder, optiona
 
 /** A multi-line text field with the same label, hint and error wiring as TextInput. */
 export function TextArea({ name, label, hint, rows = 5, optional, value }: { name: string; label: string; hint?: string; rows?: number; optional?: boolean; value?: string }) {
-  const { form } = usePage();
-  const error = errorFor(form, name);
-  const hintId = hint ? `${name}-hint` : undefined;
-  const errorId = error ? `${name}-error` : undefined;
+  const { form, error, describedBy: described, ariaInvalid } = useFieldState(name, hint);
   return (
     <FormGroup name={name} label={label} hint={hint} error={error} optional={optional}>
       <textarea
@@ -374,8 +375,8 @@ export function TextArea({ name, label, hint, rows = 5, optional, value }: { nam
         name={name}
         rows={rows}
         defaultValue={value ?? valueFor(form, name)}
-        aria-describedby={describedBy(hintId, errorId)}
-        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        aria-invalid={ariaInvalid}
       />
     </FormGroup>
   );
