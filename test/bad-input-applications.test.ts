@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departmentWithItem, verifiedPerson } from '../src/applications/testing.js';
+import { departmentWithItem, TINY_PNG, verifiedPerson } from '../src/applications/testing.js';
 import { ManualClock } from '../src/core/clock.js';
 import { createTestApp } from '../src/core/testing.js';
 
@@ -24,8 +24,7 @@ describe('bad input at the application endpoints', () => {
     person = await verifiedPerson(t, '冯敏');
     draftId = (await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: person.cookie }, payload: { itemId: office.item.itemId } })).json().id;
     const { createServices } = await import('../src/services.js');
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
-    const file = await createServices(t.platform).files.store(person.accountId, { filename: 'lease.png', bytes: png });
+    const file = await createServices(t.platform).files.store(person.accountId, { filename: 'lease.png', bytes: TINY_PNG });
     const submitted = await t.app.inject({
       method: 'POST',
       url: '/api/v1/applications',

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { createTestApp } from '../core/testing.js';
 import { createServices, type Services } from '../services.js';
-import { departmentWithItem, individualBusinessItem, signInAgain, staffSignInAgain, verifiedPerson } from './testing.js';
+import { departmentWithItem, individualBusinessItem, signInAgain, staffSignInAgain, verifiedPerson, TINY_PNG } from './testing.js';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 const DAY = 86_400_000;
-// A minimal valid PNG (1x1 pixel).
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
 
 describe('applying once online and being handled within the legal time limit', () => {
   let t: TestApp;
@@ -18,7 +16,7 @@ describe('applying once online and being handled within the legal time limit', (
   let applicationId: string;
 
   const as = (cookie: string) => ({ cookie });
-  const upload = async (accountId: string) => (await services.files.store(accountId, { filename: 'lease.png', bytes: PNG, allowedTypes: ['png', 'pdf', 'jpeg'] })).id;
+  const upload = async (accountId: string) => (await services.files.store(accountId, { filename: 'lease.png', bytes: TINY_PNG, allowedTypes: ['png', 'pdf', 'jpeg'] })).id;
   const act = (cookie: string, id: string, action: string, payload: object = {}) =>
     t.app.inject({ method: 'POST', url: `/api/v1/workbench/applications/${id}/actions/${action}`, headers: as(cookie), payload });
 
@@ -288,7 +286,7 @@ describe('across regions (跨省通办) and with electronic certificates as mate
     const shanghai = await departmentWithItem(t, { regionCode: '310115' });
     const hangzhou = await departmentWithItem(t, { regionCode: '330106' });
     const zhao = await verifiedPerson(t, '赵丽', '330106');
-    const upload = (await services.files.store(zhao.accountId, { filename: 'p.png', bytes: PNG })).id;
+    const upload = (await services.files.store(zhao.accountId, { filename: 'p.png', bytes: TINY_PNG })).id;
     const applied = await t.app.inject({
       method: 'POST',
       url: '/api/v1/applications',
@@ -401,7 +399,7 @@ describe('enterprises apply through an authorised agent; special procedures stop
       itemId: office.item.itemId,
       enterpriseId,
       form: { businessName: '钟华小馆', organisation: 'personal', employees: 8, premisesRegion: '310115' },
-      materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(clerk.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+      materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(clerk.accountId, { filename: 'p.png', bytes: TINY_PNG })).id] } },
     };
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie: other.cookie, 'idempotency-key': 'agent-no-scope' }, payload });
     expect(refused.statusCode).toBe(403);
@@ -424,7 +422,7 @@ describe('enterprises apply through an authorised agent; special procedures stop
       payload: {
         itemId: office.item.itemId,
         form: { businessName: '罗记', organisation: 'personal', employees: 1, premisesRegion: '310104' },
-        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(applicant.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(applicant.accountId, { filename: 'p.png', bytes: TINY_PNG })).id] } },
       },
     });
     const id = applied.json().id as string;
@@ -457,7 +455,7 @@ describe('the rules around supplements, drafts and the queue', () => {
       payload: {
         itemId: office.item.itemId,
         form: { businessName: '秦记', organisation: 'personal', employees: 1, premisesRegion: '310115' },
-        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(person.accountId, { filename: 'p.png', bytes: PNG })).id] } },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(person.accountId, { filename: 'p.png', bytes: TINY_PNG })).id] } },
         ...extra,
       },
     });
@@ -479,7 +477,7 @@ describe('the rules around supplements, drafts and the queue', () => {
     await act(id, 'accept');
     await act(id, 'startReview');
     expect((await act(id, 'requestSupplement', { opinion: '请补正字号和场所证明', missing: { fields: ['businessName'], materials: ['premises'] } })).statusCode).toBe(200);
-    const file = (await services.files.store(person.accountId, { filename: 'q.png', bytes: PNG })).id;
+    const file = (await services.files.store(person.accountId, { filename: 'q.png', bytes: TINY_PNG })).id;
     const wrong = await t.app.inject({
       method: 'POST',
       url: `/api/v1/applications/${id}/supplement`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { createTestApp } from '../core/testing.js';
-import { departmentWithItem, individualBusinessItem, verifiedPerson } from './testing.js';
+import { departmentWithItem, individualBusinessItem, verifiedPerson, TINY_PNG } from './testing.js';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -48,8 +48,6 @@ describe('a "one thing" bundle: one form, one submission, an application at each
   });
   afterAll(async () => t.close());
 
-  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
-
   it('names every problem across the departments at once, and creates nothing', async () => {
     const response = await t.app.inject({
       method: 'POST',
@@ -65,7 +63,7 @@ describe('a "one thing" bundle: one form, one submission, an application at each
   it('fans one submission out to both departments, answering a shared question once', async () => {
     const { createServices } = await import('../services.js');
     const services = createServices(t.platform);
-    const file = async () => (await services.files.store(person.accountId, { filename: 'x.png', bytes: PNG })).id;
+    const file = async () => (await services.files.store(person.accountId, { filename: 'x.png', bytes: TINY_PNG })).id;
     const payload = {
       bundleCode,
       form: { businessName: '吴记面馆', organisation: 'personal', employees: 3, premisesRegion: '310115', seats: 24 },
@@ -112,7 +110,7 @@ describe('a "one thing" bundle: one form, one submission, an application at each
     for (const office of [market, health]) {
       if (office === health) {
         const { createServices } = await import('../services.js');
-        const fileId = (await createServices(t.platform).files.store(person.accountId, { filename: 'plan.png', bytes: PNG })).id;
+        const fileId = (await createServices(t.platform).files.store(person.accountId, { filename: 'plan.png', bytes: TINY_PNG })).id;
         const supplied = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${ids[office.department.id]}/supplement`, headers: { cookie: person.cookie }, payload: { materials: { floorPlan: { fileIds: [fileId] } } } });
         expect(supplied.statusCode, supplied.body).toBe(200);
       }

@@ -679,7 +679,7 @@ export class ApplicationService {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
     if (principal.staffId) {
-      if (!this.staffMaySee(principal, row)) return this.refuse(principal, row);
+      if (!this.staffMaySee(principal, row)) return this.refuse(principal, row.id);
       const department = principal.departmentId ? await this.deps.identity.department(principal.departmentId) : undefined;
       await this.platform.audit.record({
         action: 'personalData.read',
@@ -691,7 +691,7 @@ export class ApplicationService {
       });
       return this.view(row, principal);
     }
-    if (!(await this.applicantMaySee(principal, row))) return this.refuse(principal, row);
+    if (!(await this.applicantMaySee(principal, row))) return this.refuse(principal, row.id);
     return this.view(row, principal);
   }
 
@@ -713,12 +713,12 @@ export class ApplicationService {
     }
   }
 
-  private async refuse(principal: SessionPrincipal, row: ApplicationRow): Promise<never> {
+  private async refuse(principal: SessionPrincipal, applicationId: string): Promise<never> {
     await this.platform.audit.record({
       action: 'application.accessDenied',
       actor: { type: principal.staffId ? 'staff' : 'person', id: principal.staffId ?? principal.personId ?? undefined, label: principal.displayName },
       outcome: 'denied',
-      detail: { applicationId: row.id },
+      detail: { applicationId },
     });
     throw notFound('applicationNotFound', 'applications.notFound');
   }
@@ -726,7 +726,7 @@ export class ApplicationService {
   private async ownApplication(principal: SessionPrincipal, applicationId: string): Promise<ApplicationRow> {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
-    if (principal.staffId || !(await this.applicantMaySee(principal, row))) return this.refuse(principal, row);
+    if (principal.staffId || !(await this.applicantMaySee(principal, row))) return this.refuse(principal, row.id);
     return row;
   }
 
@@ -835,7 +835,8 @@ export class ApplicationService {
   async claim(principal: SessionPrincipal, applicationId: string): Promise<ApplicationView> {
     const departmentId = this.officerDepartment(principal);
     const row = await this.store.byId(applicationId);
-    if (!row || row.departmentId !== departmentId || row.status === 'draft') return row ? this.refuse(principal, row) : Promise.reject(notFound('applicationNotFound', 'applications.notFound'));
+    if (!row) throw notFound('applicationNotFound', 'applications.notFound');
+    if (row.departmentId !== departmentId || row.status === 'draft') return this.refuse(principal, row.id);
     if (CLOSED_STATUSES.includes(row.status)) throw illegalTransition('claim', row.status);
     const actor = await this.staffActor(principal);
     await this.store.transaction(async (tx) => {
@@ -853,7 +854,7 @@ export class ApplicationService {
   async act(principal: SessionPrincipal, applicationId: string, action: OfficerAction, input: OfficerActionInput = {}): Promise<ApplicationView> {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
-    if (!this.staffMaySee(principal, row)) return this.refuse(principal, row);
+    if (!this.staffMaySee(principal, row)) return this.refuse(principal, row.id);
     const item = await this.itemVersion(row);
     const flow = { steps: item.definition.flow.steps, resumeStatus: row.resumeStatus };
     const opinion = cleanOpinion(input.opinion);
@@ -1142,7 +1143,7 @@ export class ApplicationService {
     const submission = await this.store.bundleSubmission(submissionId);
     if (!submission) throw notFound('bundleSubmissionNotFound', 'applications.notFound');
     const sample = (await this.store.bundleApplications(submissionId))[0];
-    if (!sample || principal.staffId || !(await this.applicantMaySee(principal, sample))) return this.refuse(principal, sample ?? ({ id: submissionId } as ApplicationRow));
+    if (!sample || principal.staffId || !(await this.applicantMaySee(principal, sample))) return this.refuse(principal, submissionId);
     return this.bundleView(submissionId);
   }
 

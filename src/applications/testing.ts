@@ -6,6 +6,9 @@ import { makeResidentId } from '../reference/testing.js';
 import { createServices } from '../services.js';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+/** A valid 1×1 PNG: the smallest upload a material accepts. */
+export const TINY_PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
+
 const label = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
 /**

@@ -496,12 +496,6 @@ export class EnterpriseService {
     return { name: e.name, uscc: e.uscc, entityType: e.entityType, regionCode: e.regionCode, establishedOn: e.establishedOn, industryCode: e.industryCode };
   }
 
-  /** The enterprise's name, code and region, for capabilities that have already checked access. */
-  async summary(enterpriseId: string): Promise<{ id: string; name: string; uscc: string; regionCode: string } | null> {
-    const e = await this.store.byId(enterpriseId);
-    return e ? { id: e.id, name: e.name, uscc: e.uscc, regionCode: e.regionCode } : null;
-  }
-
   // Agents
 
   /**
