@@ -21,6 +21,7 @@ import { certificatePages } from './certificates/pages/routes.js';
 import { registerMultipart } from './files/multipart.js';
 import { fileRoutes } from './files/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { policyRoutes } from './policies/routes.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
 export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
@@ -53,6 +54,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
   certificatePages(app, services.certificates);
   fileRoutes(app, services.files);
   notificationRoutes(app, services.inbox);
+  policyRoutes(app, services);
 
   app.get(
     '/api/health',

@@ -10,6 +10,7 @@ Commands:
   migrate        Bring the database schema up to date
   seed --demo    Load the demo data (regions, departments, staff, persons, enterprises)
   audit verify   Check the audit trail's hash chain
+  policy         Match, import and export policies (policy match|import|export)
 
 Run 'tongban <command> --help' for a command's options. Configuration comes from environment
 variables; see the README.`,
@@ -28,6 +29,21 @@ Loads the demo data. Safe to run twice: existing demo records are left as they a
 
 Recomputes the audit trail's hash chain from the first row and names the first row that was
 changed or removed. Exits 0 when the chain is intact, 1 otherwise.`,
+  policy: `tongban policy match --enterprise FILE [--policies FILE] [--on YYYY-MM-DD]
+tongban policy import FILE --department CODE [--publish]
+tongban policy export [--codes A,B]
+
+match    Prints, as JSON, every policy in force on the date (today in China by default) where
+         the enterprise is, with its outcome (eligible, ineligible, undetermined), every
+         condition explained, the missing facts and the benefit amount. The enterprise file
+         holds its facts ({"region": "310115", "industry": "6210", ...} or {"facts": {...}}).
+         With --policies the policies come from an interchange file (docs/policy-format.md)
+         and the database is not touched; without it, the platform's published policies.
+import   Imports an interchange file into a department (by its code) as new drafts or
+         versions; with --publish also publishes them after the publication checks. One
+         problem anywhere imports nothing; every problem is printed with its JSON path.
+export   Prints the published policies as an interchange file.
+Exit status: 0 done, 1 the input has problems (listed on stderr as JSON), 2 wrong usage.`,
 };
 
 async function withPlatform<T>(work: (platform: import('./core/platform.js').Platform) => Promise<T>): Promise<T> {
@@ -62,7 +78,16 @@ async function dispatch(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, demo: { type: 'boolean' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' },
+      policies: { type: 'string' },
+      enterprise: { type: 'string' },
+      on: { type: 'string' },
+      department: { type: 'string' },
+      publish: { type: 'boolean' },
+      codes: { type: 'string' },
+    },
   });
   const [command, sub] = positionals;
   if (!command || (command === 'help' && !sub)) {
@@ -123,6 +148,10 @@ async function dispatch(argv: string[]): Promise<number> {
         );
         return 1;
       });
+    }
+    case 'policy': {
+      const { policyCommand } = await import('./policies/cli-command.js');
+      return policyCommand(sub, positionals.slice(2), values, withPlatform);
     }
     default:
       console.error(`Unknown command "${command}".\n\n${HELP.main}`);

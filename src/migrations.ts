@@ -12,6 +12,9 @@ import { catalogMigration } from './catalog/migrations.js';
 import { applicationsMigration } from './applications/migrations.js';
 import { evaluationMigration } from './evaluation/migrations.js';
 import { certificatesMigration } from './certificates/migrations.js';
+import { enterpriseFactsMigration } from './policies/profiles/migrations.js';
+
+import { policyLibraryMigration } from './policies/library/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration];

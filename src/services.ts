@@ -17,6 +17,7 @@ import { createApplicationService } from './applications/wiring.js';
 import { identityApplicants, identityDepartments } from './evaluation/adapters.js';
 import { EvaluationService } from './evaluation/service.js';
 import { CertificateService } from './certificates/service.js';
+import { createPolicyServices } from './policies/wiring.js';
 
 /**
  * The capabilities' services, built once per process on a platform. Capabilities use one another
@@ -85,7 +86,8 @@ export function createServices(platform: Platform) {
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
-  return { catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
+  const policies = createPolicyServices(platform, { identity, enterprises, catalog });
+  return { ...policies, catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
 }
 
 export type Services = ReturnType<typeof createServices>;

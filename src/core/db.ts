@@ -161,6 +161,15 @@ export class Dialect {
     return this.name === 'postgres' ? 'bytea' : 'blob';
   }
 
+  /**
+   * Column type for text compared and sorted by code point, as JavaScript compares ISO dates and
+   * codes: SQLite's default collation already does; PostgreSQL's default follows the server
+   * locale, hence "C" (which also lets a plain index serve `LIKE 'prefix%'`).
+   */
+  get codePointText(): RawBuilder<unknown> {
+    return this.name === 'postgres' ? sql`text collate "C"` : sql`text`;
+  }
+
   /** A top-level text field of a JSON column (`key` is a fixed name from our code, never input). */
   jsonText(column: string, key: string): RawBuilder<string | null> {
     if (!/^\w+$/.test(key)) throw new Error(`jsonText: unsafe key ${key}`);

@@ -56,3 +56,10 @@ export function shanghaiDate(instant: Date): IsoDate {
 export function shanghaiToday(now: () => Date = () => new Date()): IsoDate {
   return shanghaiDate(now());
 }
+
+/** Whole months from one date to a later one: 2020-01-31 → 2020-02-29 is 0, → 2020-03-31 is 2. */
+export function monthsBetween(from: IsoDate, to: IsoDate): number {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  return (ty - fy) * 12 + (tm - fm) - (td < fd ? 1 : 0);
+}

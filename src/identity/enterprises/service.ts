@@ -4,7 +4,7 @@ import type { MessageKey } from '../../core/i18n.js';
 import { newId } from '../../core/ids.js';
 import { maskIdNumber } from '../../core/personal-data.js';
 import type { Platform } from '../../core/platform.js';
-import { isIsoDate, shanghaiDate, toDayNumber } from '../../reference/dates.js';
+import { isIsoDate, monthsBetween, shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import { getIndustry, industrySection, isKnownIndustryClass } from '../../reference/industries.js';
 import { getRegion, isKnownRegion } from '../../reference/regions.js';
 import { validateResidentId } from '../../reference/resident-id.js';
@@ -99,12 +99,6 @@ function addYears(date: string, years: number): string {
   // 29 February plus whole years lands on 28 February when the target year is not a leap year.
   const candidate = `${year}-${monthDay}`;
   return isIsoDate(candidate) ? candidate : `${year}-02-28`;
-}
-
-function monthsBetween(from: string, to: string): number {
-  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
-  return (ty - fy) * 12 + (tm - fm) - (td < fd ? 1 : 0);
 }
 
 function parseScopes(json: string): AgentScope[] {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateCondition } from './validate.js';
+import { BUILTIN_FACTS, FACT_SOURCES, factsUsed, validateCondition, validateFactValue } from './validate.js';
 
 const problemsOf = (input: unknown) => validateCondition(input, '/policies/0/eligibility').problems.map((p) => `${p.path} ${p.code}`);
 
@@ -64,5 +64,40 @@ describe('checking a rule before it is imported', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('does not take names of Object.prototype for facts', () => {
+    for (const fact of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(problemsOf({ fact, op: 'eq', value: 'x' })).toEqual(['/policies/0/eligibility/fact unknownFact']);
+    }
+  });
+});
+
+describe('facts: where they come from and where they are used', () => {
+  it('every built-in fact has exactly one authoritative source or is self-declared', () => {
+    expect(Object.keys(FACT_SOURCES).sort()).toEqual(Object.keys(BUILTIN_FACTS).sort());
+    expect(FACT_SOURCES).toMatchObject({ region: 'registry', taxableIncome: 'tax', layoffRate: 'socialInsurance', untrustworthy: 'credit', employees: 'declared', sizeClass: 'declared' });
+  });
+
+  it('lists the facts a rule reads, once each, in rule order', () => {
+    const rule = {
+      all: [
+        { fact: 'region', op: 'within', value: '310000' },
+        { any: [{ fact: 'employees', op: 'lt', value: 300 }, { not: { fact: 'region', op: 'eq', value: '310115' } }] },
+        { fact: 'qualifications', op: 'has', value: '高新技术企业' },
+      ],
+    } as const;
+    expect(factsUsed(rule as never)).toEqual(['region', 'employees', 'qualifications']);
+  });
+
+  it('checks a value given for a fact against its type', () => {
+    expect(validateFactValue(['高新技术企业'], 'list', '/q')).toEqual([]);
+    expect(validateFactValue('高新技术企业', 'list', '/q')).toEqual([{ path: '/q', code: 'wrongValueType' }]);
+    expect(validateFactValue(['ok', ''], 'list', '/q')).toEqual([{ path: '/q/1', code: 'wrongValueType' }]);
+    expect(validateFactValue('330106', 'region', '/r')).toEqual([]);
+    expect(validateFactValue('339999', 'region', '/r')).toEqual([{ path: '/r', code: 'unknownRegion' }]);
+    expect(validateFactValue('small', { oneOf: ['small', 'micro'] }, '/s')).toEqual([]);
+    expect(validateFactValue(46, 'number', '/e')).toEqual([]);
+    expect(validateFactValue('46', 'number', '/e')).toEqual([{ path: '/e', code: 'wrongValueType' }]);
   });
 });

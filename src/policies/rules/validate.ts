@@ -31,6 +31,48 @@ export const BUILTIN_FACTS: Readonly<Record<string, FactType>> = {
   untrustworthy: 'boolean',
 };
 
+/**
+ * Where each built-in fact comes from. A policy granted without application (免申即享) may only
+ * read facts from an authoritative source, never from the enterprise's own declaration.
+ */
+export const FACT_SOURCE_KINDS = ['declared', 'registry', 'tax', 'socialInsurance', 'credit'] as const;
+export type FactSource = (typeof FACT_SOURCE_KINDS)[number];
+
+export const FACT_SOURCES: Readonly<Record<string, FactSource>> = {
+  region: 'registry',
+  industry: 'registry',
+  industrySection: 'registry',
+  entityType: 'registry',
+  establishedOn: 'registry',
+  ageMonths: 'registry',
+  operatingRevenue: 'tax',
+  taxableIncome: 'tax',
+  taxpayerType: 'tax',
+  taxCreditRating: 'tax',
+  insuredEmployees: 'socialInsurance',
+  layoffRate: 'socialInsurance',
+  unemploymentInsurancePaid: 'socialInsurance',
+  untrustworthy: 'credit',
+  employees: 'declared',
+  totalAssets: 'declared',
+  qualifications: 'declared',
+  // Derived partly from declared figures (employees, total assets), so no better than they are.
+  sizeClass: 'declared',
+};
+
+/** The facts a rule reads, each once, in rule order. */
+export function factsUsed(condition: Condition): string[] {
+  const seen = new Set<string>();
+  const visit = (node: Condition): void => {
+    if ('all' in node) node.all.forEach(visit);
+    else if ('any' in node) node.any.forEach(visit);
+    else if ('not' in node) visit(node.not);
+    else seen.add(node.fact);
+  };
+  visit(condition);
+  return [...seen];
+}
+
 export interface RuleProblem {
   path: string;
   code: 'shape' | 'emptyGroup' | 'unknownFact' | 'unknownOperator' | 'operatorNotForFact' | 'wrongValueType' | 'unknownRegion' | 'unknownIndustry' | 'badRange' | 'badLabel';
@@ -72,7 +114,8 @@ function check(node: unknown, path: string, facts: Readonly<Record<string, FactT
     return check(node.not, `${path}/not`, facts, problems);
   }
   if (keys.some((key) => !['fact', 'op', 'value', 'label'].includes(key)) || !('fact' in node) || !('op' in node)) return void problems.push({ path, code: 'shape' });
-  const type = typeof node.fact === 'string' ? facts[node.fact] : undefined;
+  // Own keys only: a fact named "constructor" or "toString" must not find Object.prototype.
+  const type = typeof node.fact === 'string' && Object.hasOwn(facts, node.fact) ? facts[node.fact] : undefined;
   if (!type) return void problems.push({ path: `${path}/fact`, code: 'unknownFact' });
   if (typeof node.op !== 'string' || !(OPERATORS as readonly string[]).includes(node.op)) return void problems.push({ path: `${path}/op`, code: 'unknownOperator' });
   const op = node.op as Operator;
@@ -97,6 +140,21 @@ function checkValue(value: unknown, op: Operator, type: FactType, path: string, 
     return;
   }
   values.forEach((v, index) => checkScalar(v, type, many ? `${path}/${index}` : path, problems));
+}
+
+/**
+ * Checks the value an enterprise (or a policy example) gives for a fact of the given type; a list
+ * fact takes an array of non-empty strings.
+ */
+export function validateFactValue(value: unknown, type: FactType, path = ''): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  if (type === 'list') {
+    if (!Array.isArray(value)) problems.push({ path, code: 'wrongValueType' });
+    else value.forEach((item, index) => checkScalar(item, 'list', `${path}/${index}`, problems));
+  } else {
+    checkScalar(value, type, path, problems);
+  }
+  return problems;
 }
 
 function checkScalar(value: unknown, type: FactType, path: string, problems: RuleProblem[]): void {
