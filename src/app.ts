@@ -22,6 +22,7 @@ import { registerMultipart } from './files/multipart.js';
 import { fileRoutes } from './files/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { policyRoutes } from './policies/routes.js';
+import { policyLoopRoutes } from './policies/loop/routes.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
 export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
@@ -55,6 +56,7 @@ export async function buildApp(platform: Platform, services: Services = createSe
   fileRoutes(app, services.files);
   notificationRoutes(app, services.inbox);
   policyRoutes(app, services);
+  policyLoopRoutes(app, services);
 
   app.get(
     '/api/health',

@@ -15,6 +15,7 @@ import { certificatesMigration } from './certificates/migrations.js';
 import { enterpriseFactsMigration } from './policies/profiles/migrations.js';
 
 import { policyLibraryMigration } from './policies/library/migrations.js';
+import { policyLoopMigration } from './policies/loop/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration];

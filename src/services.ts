@@ -18,6 +18,7 @@ import { identityApplicants, identityDepartments } from './evaluation/adapters.j
 import { EvaluationService } from './evaluation/service.js';
 import { CertificateService } from './certificates/service.js';
 import { createPolicyServices } from './policies/wiring.js';
+import { PUSH_CHANGES_JOB, PUSH_SWEEP_INTERVAL_MS } from './policies/loop/push.js';
 
 /**
  * The capabilities' services, built once per process on a platform. Capabilities use one another
@@ -86,7 +87,7 @@ export function createServices(platform: Platform) {
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
-  const policies = createPolicyServices(platform, { identity, enterprises, catalog });
+  const policies = createPolicyServices(platform, { identity, enterprises, catalog, notifier, jobs, calendar });
   return { ...policies, catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
 }
 
@@ -99,4 +100,5 @@ export async function scheduleRecurringJobs(services: Services): Promise<void> {
   await services.jobs.every('identity.cleanup', 3_600_000);
   await services.jobs.every('files.cleanup', 3_600_000);
   await services.jobs.every('database.optimize', 3_600_000);
+  await services.jobs.every(PUSH_CHANGES_JOB, PUSH_SWEEP_INTERVAL_MS);
 }

@@ -309,7 +309,7 @@ const SECTORS: readonly Sector[] = [
   {
     key: 'realEstate',
     classes: [['7010', '房地产开发'], ['7020', '物业管理'], ['7030', '房产经纪']],
-    shops: [['7030', '房产中介']],
+    shops: [['7030', '房产中介服务部']],
     enterpriseWeight: 3,
     individualWeight: 0.3,
     revenuePerEmployee: [300_000, 3_000_000],
@@ -451,8 +451,9 @@ function unlessMissing<T>(draw: Draw, missingShare: number, value: T): T | undef
 function profile(draw: Draw, index: number): DemoEnterpriseProfile {
   const city = draw.weighted(CITY_WEIGHTS);
   const [region, county] = draw.weighted(COUNTY_WEIGHTS.get(city)!);
-  // `上海市浦东新区`, `杭州市西湖区`, `东莞市`: how the registered names of small businesses begin.
-  const place = `${city.city}市${county}`;
+  // `上海市浦东新区`, `杭州市西湖区`, `东莞市`, `义乌市` (a county-level city stands alone): how the
+  // registered names of small businesses begin.
+  const place = county.endsWith('市') ? county : `${city.city}市${county}`;
 
   const entityType = draw.weighted<DemoEntityType>([['enterprise', 76], ['individualBusiness', 18], ['farmerCooperative', 2.5], ['socialOrganization', 2], ['publicInstitution', 1.5]]);
   let industry: string;

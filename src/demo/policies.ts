@@ -710,7 +710,7 @@ const nationalEmployment: Policy[] = [
     issuers: ['国务院办公厅'],
     level: 'national',
     legalBasis: ['《关于有效发挥政府性融资担保基金作用切实支持小微企业和"三农"发展的指导意见》（国办发〔2019〕6号）'],
-    links: [STATE_COUNCIL_POLICIES, link('国家融资担保基金', 'https://www.gjrdjj.com/')],
+    links: [STATE_COUNCIL_POLICIES],
     category: 'finance',
     regions: ['100000'],
     effective: { from: '2019-02-14', to: null },

@@ -1,10 +1,12 @@
 import type { Role } from '../core/auth.js';
+import type { ProfileInput } from '../policies/profiles/profile.js';
 import type { Platform } from '../core/platform.js';
 import type { SessionPrincipal } from '../core/auth.js';
 import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
 import { catalogDemoAccounts, seedCatalog } from './catalog.js';
 import { seedApplications } from './applications.js';
+import { policyDemoAccounts, seedPolicies } from './policy-seed.js';
 
 export interface DemoAccount {
   role: string;
@@ -70,6 +72,7 @@ function demoAccounts(): DemoAccount[] {
     ...staff,
     { role: 'can register', login: unregistered.idNumber, password: '(choose)', note: `${unregistered.name}, phone ${unregistered.phone}; SMS codes at /dev/outbox` },
     ...catalogDemoAccounts(),
+    ...policyDemoAccounts(),
   ];
 }
 
@@ -108,9 +111,54 @@ export async function seedDemo(platform: Platform, services: Services = createSe
     }
   }
   await seedCatalog(services, departments);
+  await seedPolicies(platform, services, departments, DEMO_ENTERPRISE_AUTHORITY_FACTS());
   await seedApplications(platform, services);
   return { created: !already, accounts: demoAccounts() };
 }
+
+/**
+ * What the registry, tax and social insurance authorities hold about the demo enterprises (the
+ * policy zone's population); the enterprise's own figures (employees, assets, qualifications)
+ * come from its profile on the platform.
+ */
+const DEMO_ENTERPRISE_AUTHORITY_FACTS = (): ProfileInput[] => [
+  {
+    uscc: DEMO_ENTERPRISES[0]!.uscc,
+    name: DEMO_ENTERPRISES[0]!.name,
+    facts: {
+      region: '310115',
+      industry: '6513',
+      entityType: 'enterprise',
+      establishedOn: '2019-06-18',
+      insuredEmployees: 41,
+      operatingRevenue: 18_600_000,
+      taxableIncome: 1_650_000,
+      taxpayerType: 'general',
+      taxCreditRating: 'A',
+      layoffRate: 2.1,
+      unemploymentInsurancePaid: 96_000,
+      untrustworthy: false,
+    },
+  },
+  {
+    uscc: DEMO_ENTERPRISES[1]!.uscc,
+    name: DEMO_ENTERPRISES[1]!.name,
+    facts: {
+      region: '330106',
+      industry: '6210',
+      entityType: 'enterprise',
+      establishedOn: '2023-03-01',
+      insuredEmployees: 9,
+      operatingRevenue: 3_200_000,
+      taxableIncome: 260_000,
+      taxpayerType: 'smallScale',
+      taxCreditRating: 'B',
+      layoffRate: 0,
+      unemploymentInsurancePaid: 14_500,
+      untrustworthy: false,
+    },
+  },
+];
 
 export const DEMO_ENTERPRISES = [
   {

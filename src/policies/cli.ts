@@ -3,7 +3,7 @@ import { isIsoDate } from '../reference/dates.js';
 import { translate, type MessageKey } from '../core/i18n.js';
 import { parsePolicyFile, type ImportProblem } from './format/import.js';
 import { compilePolicy, matchAll, type CompiledPolicy, type MatchResult } from './library/compiled.js';
-import { checkAnswers, deriveFacts, ANSWERABLE_FACTS } from './matching/facts.js';
+import { checkAnswers, deriveFacts, ANSWERABLE_FACTS, IMPORT_OPTIONS } from './matching/facts.js';
 import type { FactType } from './rules/validate.js';
 import './messages.js';
 
@@ -54,7 +54,7 @@ export function describeProblems(problems: ImportProblem[]): { path: string; cod
 
 /** Policies from an interchange file, compiled in memory (nothing touches the database). */
 export async function policiesFromFile(file: string): Promise<CompiledPolicy[]> {
-  const parsed = parsePolicyFile(await readJson(file, 'policies'));
+  const parsed = parsePolicyFile(await readJson(file, 'policies'), IMPORT_OPTIONS);
   if (!parsed.ok) throw new CliInputError(`The policies file ${file} has ${parsed.problems.length} problem(s).`, describeProblems(parsed.problems));
   const declared = parsed.file.facts ?? [];
   return parsed.file.policies.map((document, index) =>

@@ -5,11 +5,22 @@ import type { IdentityService } from '../identity/service.js';
 import { PolicyLibraryService } from './library/service.js';
 import { PolicyMatchingService } from './matching/service.js';
 import { ProfileStore } from './profiles/store.js';
+import type { JobRunner } from '../core/jobs.js';
+import type { Notifier } from '../notifications/notifier.js';
+import type { CalendarService } from '../reference/calendar-service.js';
+import { PolicyAnalyticsService } from './loop/analytics.js';
+import { databaseEnterpriseFeed } from './loop/enterprise-feed.js';
+import { PolicyInquiryService } from './loop/inquiries.js';
+import { PolicyPushService } from './loop/push.js';
+import { PolicyLoopStore } from './loop/store.js';
 
 export interface PolicyDependencies {
   identity: IdentityService;
   enterprises: EnterpriseService;
   catalog: CatalogService;
+  notifier: Notifier;
+  jobs: JobRunner;
+  calendar: CalendarService;
 }
 
 /** The policy zone's services, built once per process; `services.ts` spreads them into the rest. */
@@ -22,5 +33,24 @@ export function createPolicyServices(platform: Platform, deps: PolicyDependencie
     },
   });
   const policyMatching = new PolicyMatchingService(platform, policyLibrary, deps.enterprises, async (uscc, on) => (await enterpriseFacts.facts(uscc, on)) ?? {});
-  return { enterpriseFacts, policyLibrary, policyMatching };
+  const loopStore = new PolicyLoopStore(platform.db);
+  const policyPush = new PolicyPushService(platform, loopStore, {
+    library: policyLibrary,
+    matching: policyMatching,
+    enterprises: deps.enterprises,
+    feed: databaseEnterpriseFeed(platform.db),
+    notifier: deps.notifier,
+    jobs: deps.jobs,
+  });
+  policyPush.register();
+  const policyInquiries = new PolicyInquiryService(platform, loopStore, {
+    library: policyLibrary,
+    enterprises: deps.enterprises,
+    // Answer deadlines may run into a year whose holidays are not published yet (counted provisionally).
+    calendar: { addWorkingDays: async (from, days) => (await deps.calendar.deadlineCalendar()).calendar.addWorkingDays(from, days) },
+    notifier: deps.notifier,
+  });
+  // Claims and grants are counted once the benefits part offers a count per policy.
+  const policyAnalytics = new PolicyAnalyticsService(platform, loopStore, { library: policyLibrary, benefits: null });
+  return { enterpriseFacts, policyLibrary, policyMatching, policyPush, policyInquiries, policyAnalytics };
 }

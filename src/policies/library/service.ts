@@ -9,6 +9,7 @@ import { shanghaiDate } from '../../reference/dates.js';
 import { exportPolicyFile, parsePolicyFile, type ImportProblem } from '../format/import.js';
 import type { DeclaredFact, PolicyDocument, PolicyFile } from '../format/schema.js';
 import { factsUsed, FACT_SOURCES } from '../rules/validate.js';
+import { IMPORT_OPTIONS } from '../matching/facts.js';
 import { appliesIn, compilePolicy, formulaFacts, inForce, type CompiledPolicy } from './compiled.js';
 import { PolicyLibraryStore, type PolicyRow, type PolicyVersionRow } from './store.js';
 import '../messages.js';
@@ -167,7 +168,7 @@ export class PolicyLibraryService {
   }
 
   private async importInto(departmentId: string, actor: { audit: AuditActor; id: string }, input: unknown): Promise<ImportReport> {
-    const parsed = parsePolicyFile(input);
+    const parsed = parsePolicyFile(input, IMPORT_OPTIONS);
     if (!parsed.ok) throw invalidFile(parsed.problems);
     const file = parsed.file;
     const nowIso = this.nowIso();
@@ -338,7 +339,7 @@ export class PolicyLibraryService {
 
   private async checkPublishable(document: PolicyDocument, declaredFacts: DeclaredFact[]): Promise<void> {
     const problems: ImportProblem[] = [];
-    const parsed = parsePolicyFile({ format: 'tongban-policy/1', facts: declaredFacts, policies: [document] });
+    const parsed = parsePolicyFile({ format: 'tongban-policy/1', facts: declaredFacts, policies: [document] }, IMPORT_OPTIONS);
     if (!parsed.ok) problems.push(...parsed.problems);
     if ((document.examples ?? []).length < MIN_EXAMPLES) problems.push({ path: '/policies/0/examples', code: 'tooFewExamples', detail: { minimum: MIN_EXAMPLES } });
     if (document.mode === 'apply') {

@@ -109,3 +109,12 @@ export function checkAnswers(input: Record<string, unknown>, types: Readonly<Rec
 }
 
 export const ANSWERABLE_FACTS: Readonly<Record<string, FactType>> = Object.fromEntries(Object.entries(BUILTIN_FACTS).filter(([name]) => !DERIVED.has(name)));
+
+/**
+ * How a policy's example enterprises are completed before their expected outcome is checked:
+ * derived facts as matching derives them, as of the day the policy takes effect (so an example's
+ * outcome does not drift with the calendar).
+ */
+export const IMPORT_OPTIONS = {
+  completeExampleFacts: (facts: Facts, policy: { effective: { from: string } }) => deriveFacts(facts, policy.effective.from),
+};

@@ -64,8 +64,10 @@ const REGIONS = regionPool();
 const DIVISIONS = ['13', '47', '51', '52', '61', '62', '65', '72', '84'];
 const CLASSES = allIndustries('class').filter((i) => DIVISIONS.includes(i.code.slice(0, 2))).map((i) => i.code);
 const SECTIONS = allIndustries('section').map((i) => i.code);
+// The sections of the classes above (C, E, F, H, I, L, Q) and two others.
+const RULE_SECTIONS = [...new Set(allIndustries('class').filter((i) => DIVISIONS.includes(i.code.slice(0, 2))).map((i) => i.section)), 'A', 'P'];
 const GROUPS = allIndustries('group').filter((i) => DIVISIONS.includes(i.code.slice(0, 2))).map((i) => i.code);
-const INDUSTRY_CODES = [...SECTIONS, ...DIVISIONS, ...GROUPS.slice(0, 20), ...CLASSES.filter((_, index) => index % 4 === 0)];
+const INDUSTRY_CODES = [...RULE_SECTIONS, ...DIVISIONS, ...GROUPS.slice(0, 20), ...CLASSES.filter((_, index) => index % 4 === 0)];
 
 const COUNTS = [0, 1, 5, 9, 10, 20, 99, 100, 300, 1000];
 const AMOUNTS = [-1000, 0, 100_000, 999_999.99, 1_000_000, 3_000_000, 50_000_000, 150_000_000];
@@ -118,7 +120,8 @@ function scalarFor(fact: string, type: FactType, on: string): fc.Arbitrary<Scala
     case 'region':
       return fc.constantFrom(...REGIONS.rules);
     case 'industry':
-      return fc.constantFrom(...INDUSTRY_CODES);
+      // Each level of the hierarchy equally often: section, division, group, class.
+      return fc.oneof(fc.constantFrom(...RULE_SECTIONS), fc.constantFrom(...DIVISIONS), fc.constantFrom(...GROUPS), fc.constantFrom(...CLASSES));
     case 'section':
       return fc.constantFrom(...SECTIONS);
     case 'list':
@@ -127,18 +130,14 @@ function scalarFor(fact: string, type: FactType, on: string): fc.Arbitrary<Scala
 }
 
 function leafArbitrary(on: string): fc.Arbitrary<Leaf> {
-  // Kind first, then a fact of that kind: otherwise the many numeric facts crowd out `prefix` and `within`.
+  // Operator first, then a fact that takes it: otherwise the many numeric facts crowd out `prefix`,
+  // `within` and `has`, whose SQL differs most from the interpreter's code.
   const kindOf = (type: FactType) => (typeof type === 'string' ? type : 'oneOf');
-  const factsByKind = new Map<string, string[]>();
-  for (const [fact, type] of Object.entries(ALL_FACTS)) factsByKind.set(kindOf(type), [...(factsByKind.get(kindOf(type)) ?? []), fact]);
+  const factsFor = (op: Operator) => Object.keys(ALL_FACTS).filter((fact) => OPERATORS_FOR[kindOf(ALL_FACTS[fact]!)]!.includes(op));
   return fc
-    .constantFrom(...factsByKind.values())
-    .chain((facts) => fc.constantFrom(...facts))
-    .chain((fact) => {
-      const type = ALL_FACTS[fact]!;
-      const ops = OPERATORS_FOR[typeof type === 'string' ? type : 'oneOf']!;
-      return fc.tuple(fc.constant(fact), fc.constantFrom(...ops), fc.constant(type));
-    })
+    .constantFrom(...OPERATORS)
+    .chain((op) => fc.tuple(fc.constantFrom(...factsFor(op)), fc.constant(op)))
+    .map(([fact, op]) => [fact, op, ALL_FACTS[fact]!] as const)
     .chain(([fact, op, type]) => {
       const scalar = scalarFor(fact, type, on);
       let value: fc.Arbitrary<Scalar | Scalar[]>;

@@ -18,7 +18,6 @@ const UNKNOWN: Truth = 'unknown';
 
 /** Whether a present value satisfies the leaf (a missing one is `unknown` before this is asked). */
 type KnownTest = (actual: FactValue) => boolean;
-type LeafTest = (actual: FactValue | undefined) => Truth;
 
 const never: KnownTest = () => false;
 const always: KnownTest = () => true;
@@ -117,36 +116,38 @@ function knownTest(op: Exclude<Operator, 'exists'>, value: Scalar | Scalar[]): K
   }
 }
 
+interface LeafTest {
+  /** The verdict on a present value. */
+  known: KnownTest;
+  /** The verdict when the fact is missing: unknown, except for `exists`. */
+  missing: Truth;
+}
+
 function leafTest(leaf: Leaf): LeafTest {
-  if (leaf.op === 'exists') {
-    return leaf.value === true ? (a) => (a !== undefined ? PASS : FAIL) : (a) => (a === undefined ? PASS : FAIL);
-  }
-  const test = knownTest(leaf.op, leaf.value);
-  return (a) => (a === undefined ? UNKNOWN : test(a) ? PASS : FAIL);
+  if (leaf.op === 'exists') return leaf.value === true ? { known: always, missing: FAIL } : { known: never, missing: PASS };
+  return { known: knownTest(leaf.op, leaf.value), missing: UNKNOWN };
 }
 
-/** Kleene's strong logic over already computed child verdicts. */
-function combineAll(children: Array<() => Truth>): () => Truth {
+/**
+ * Kleene's strong logic over the verdicts already computed for this call: a group reads its leaf
+ * children's verdicts by index and calls only its subgroups (the order does not change the result).
+ */
+function combine(kind: 'all' | 'any', leafIndexes: number[], groups: Array<() => Truth>, verdicts: Truth[]): () => Truth {
+  const decisive = kind === 'all' ? FAIL : PASS;
+  const otherwise = kind === 'all' ? PASS : FAIL;
   return () => {
     let unknown = false;
-    for (let i = 0; i < children.length; i++) {
-      const result = children[i]!();
-      if (result === FAIL) return FAIL;
+    for (let i = 0; i < leafIndexes.length; i++) {
+      const result = verdicts[leafIndexes[i]!]!;
+      if (result === decisive) return decisive;
       if (result === UNKNOWN) unknown = true;
     }
-    return unknown ? UNKNOWN : PASS;
-  };
-}
-
-function combineAny(children: Array<() => Truth>): () => Truth {
-  return () => {
-    let unknown = false;
-    for (let i = 0; i < children.length; i++) {
-      const result = children[i]!();
-      if (result === PASS) return PASS;
+    for (let i = 0; i < groups.length; i++) {
+      const result = groups[i]!();
+      if (result === decisive) return decisive;
       if (result === UNKNOWN) unknown = true;
     }
-    return unknown ? UNKNOWN : FAIL;
+    return unknown ? UNKNOWN : otherwise;
   };
 }
 
@@ -157,21 +158,32 @@ interface CompiledLeaf {
   op: Operator;
   expected: Scalar | Scalar[];
   label: LocalizedLabel | null;
-  test: LeafTest;
+  known: KnownTest;
+  missing: Truth;
 }
 
+type Node = { leaf: number } | { group: () => Truth };
+
 /** The tree over the leaf verdicts of the current call (`verdicts[i]` is leaf i in rule order). */
-function compileTree(condition: Condition, leaves: CompiledLeaf[], verdicts: Truth[]): () => Truth {
-  if ('all' in condition) return combineAll(condition.all.map((child) => compileTree(child, leaves, verdicts)));
-  if ('any' in condition) return combineAny(condition.any.map((child) => compileTree(child, leaves, verdicts)));
+function compileNode(condition: Condition, leaves: CompiledLeaf[], verdicts: Truth[]): Node {
+  if ('all' in condition || 'any' in condition) {
+    const kind = 'all' in condition ? 'all' : 'any';
+    const children = ('all' in condition ? condition.all : condition.any).map((child) => compileNode(child, leaves, verdicts));
+    const leafIndexes = children.flatMap((child) => ('leaf' in child ? [child.leaf] : []));
+    const groups = children.flatMap((child) => ('group' in child ? [child.group] : []));
+    return { group: combine(kind, leafIndexes, groups, verdicts) };
+  }
   if ('not' in condition) {
-    const inner = compileTree(condition.not, leaves, verdicts);
-    return () => negate(inner());
+    const inner = compileNode(condition.not, leaves, verdicts);
+    if ('leaf' in inner) return { group: () => negate(verdicts[inner.leaf]!) };
+    const group = inner.group;
+    return { group: () => negate(group()) };
   }
   const index = leaves.length;
-  leaves.push({ fact: condition.fact, op: condition.op, expected: condition.value, label: condition.label ?? null, test: leafTest(condition) });
+  const { known, missing } = leafTest(condition);
+  leaves.push({ fact: condition.fact, op: condition.op, expected: condition.value, label: condition.label ?? null, known, missing });
   verdicts.push(UNKNOWN);
-  return () => verdicts[index]!;
+  return { leaf: index };
 }
 
 /** A rule as a function giving what `explain` gives: outcome, every leaf explained, missing facts, near miss. */
@@ -179,7 +191,8 @@ export function compileRule(condition: Condition): CompiledRule {
   const leaves: CompiledLeaf[] = [];
   // Scratch for one call's verdicts: a call runs to the end before another can start.
   const verdicts: Truth[] = [];
-  const root = compileTree(condition, leaves, verdicts);
+  const node = compileNode(condition, leaves, verdicts);
+  const root = 'leaf' in node ? () => verdicts[node.leaf]! : node.group;
   const count = leaves.length;
 
   return (facts) => {
@@ -189,7 +202,7 @@ export function compileRule(condition: Condition): CompiledRule {
     for (let i = 0; i < count; i++) {
       const leaf = leaves[i]!;
       const actual = facts[leaf.fact];
-      const result = leaf.test(actual);
+      const result = actual === undefined ? leaf.missing : leaf.known(actual) ? PASS : FAIL;
       verdicts[i] = result;
       if (result === FAIL) failures++;
       else if (result === UNKNOWN) unknowns++;
@@ -249,6 +262,9 @@ export function compileOutcome(condition: Condition): CompiledOutcome {
     return (facts) => negate(inner(facts));
   }
   const { fact } = condition;
-  const test = leafTest(condition);
-  return (facts) => test(facts[fact]);
+  const { known, missing } = leafTest(condition);
+  return (facts) => {
+    const actual = facts[fact];
+    return actual === undefined ? missing : known(actual) ? PASS : FAIL;
+  };
 }

@@ -232,7 +232,7 @@ function builtinLeaf(leaf: Leaf, options: RuleSqlOptions): RawBuilder<SqlBool> {
   if (leaf.fact === 'qualifications') {
     const count = col('qualificationCount');
     if (leaf.op === 'exists') return leaf.value === true ? sql<SqlBool>`(${count} IS NOT NULL)` : sql<SqlBool>`(${count} IS NULL)`;
-    return toSql(listTest(leaf.op, leaf.value, sql`${'qualifications'}`));
+    return whenPresent(count, listTest(leaf.op, leaf.value, sql`${'qualifications'}`));
   }
   const { column, kind } = SCALAR_FACT_COLUMNS[leaf.fact as keyof typeof SCALAR_FACT_COLUMNS];
   const value = col(column);
