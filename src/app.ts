@@ -23,6 +23,9 @@ import { fileRoutes } from './files/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { policyRoutes } from './policies/routes.js';
 import { policyLoopRoutes } from './policies/loop/routes.js';
+import { policyBenefitRoutes } from './policies/benefits/routes.js';
+import { policyPages } from './policies/pages/routes.js';
+import { policyBenefitPages } from './policies/benefits/pages.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
 export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
@@ -57,6 +60,9 @@ export async function buildApp(platform: Platform, services: Services = createSe
   notificationRoutes(app, services.inbox);
   policyRoutes(app, services);
   policyLoopRoutes(app, services);
+  policyBenefitRoutes(app, services);
+  policyPages(app, services);
+  policyBenefitPages(app, services);
 
   app.get(
     '/api/health',

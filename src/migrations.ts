@@ -16,6 +16,7 @@ import { enterpriseFactsMigration } from './policies/profiles/migrations.js';
 
 import { policyLibraryMigration } from './policies/library/migrations.js';
 import { policyLoopMigration } from './policies/loop/migrations.js';
+import { policyBenefitsMigration } from './policies/benefits/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration];

@@ -87,7 +87,7 @@ export function createServices(platform: Platform) {
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
-  const policies = createPolicyServices(platform, { identity, enterprises, catalog, notifier, jobs, calendar });
+  const policies = createPolicyServices(platform, { identity, enterprises, catalog, notifier, jobs, calendar, applications, certificates });
   return { ...policies, catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
 }
 

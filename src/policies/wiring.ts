@@ -13,6 +13,9 @@ import { databaseEnterpriseFeed } from './loop/enterprise-feed.js';
 import { PolicyInquiryService } from './loop/inquiries.js';
 import { PolicyPushService } from './loop/push.js';
 import { PolicyLoopStore } from './loop/store.js';
+import type { ApplicationService } from '../applications/service.js';
+import type { CertificateService } from '../certificates/service.js';
+import { createBenefitServices } from './benefits/wiring.js';
 
 export interface PolicyDependencies {
   identity: IdentityService;
@@ -21,6 +24,8 @@ export interface PolicyDependencies {
   notifier: Notifier;
   jobs: JobRunner;
   calendar: CalendarService;
+  applications: ApplicationService;
+  certificates: CertificateService;
 }
 
 /** The policy zone's services, built once per process; `services.ts` spreads them into the rest. */
@@ -50,7 +55,17 @@ export function createPolicyServices(platform: Platform, deps: PolicyDependencie
     calendar: { addWorkingDays: async (from, days) => (await deps.calendar.deadlineCalendar()).calendar.addWorkingDays(from, days) },
     notifier: deps.notifier,
   });
-  // Claims and grants are counted once the benefits part offers a count per policy.
-  const policyAnalytics = new PolicyAnalyticsService(platform, loopStore, { library: policyLibrary, benefits: null });
-  return { enterpriseFacts, policyLibrary, policyMatching, policyPush, policyInquiries, policyAnalytics };
+  const benefits = createBenefitServices(platform, {
+    library: policyLibrary,
+    matching: policyMatching,
+    profiles: enterpriseFacts,
+    enterprises: deps.enterprises,
+    catalog: deps.catalog,
+    applications: deps.applications,
+    certificates: deps.certificates,
+    notifier: deps.notifier,
+    jobs: deps.jobs,
+  });
+  const policyAnalytics = new PolicyAnalyticsService(platform, loopStore, { library: policyLibrary, benefits: benefits.policyBenefitCounts });
+  return { enterpriseFacts, policyLibrary, policyMatching, policyPush, policyInquiries, policyAnalytics, ...benefits };
 }

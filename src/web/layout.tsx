@@ -56,6 +56,7 @@ function Navigation() {
       <ul className="navigation__list">
         {link('/', t('web.nav.home'))}
         {link('/services', t('web.nav.services'))}
+        {link('/policies', t('web.nav.policies'))}
         {principal ? (
           <>
             {principal.personId ? (
@@ -72,6 +73,7 @@ function Navigation() {
               </>
             ) : null}
             {principal.roles.includes('supervisor') ? link('/workbench/appeals', t('web.nav.appeals')) : null}
+            {principal.roles.includes('policyOfficer') ? link('/workbench/policies', t('web.nav.policyLibrary')) : null}
             {link('/account', t('web.nav.account'))}
             {principal.personId ? link('/enterprises', t('web.nav.enterprises')) : null}
             <li className="navigation__item navigation__item--signed-in">

@@ -20,6 +20,7 @@ import {
   type FormState,
 } from '../../web/page.js';
 import { pageAccount, queryOf, type IdentityPageDeps } from './context.js';
+import '../../policies/pages/messages.js';
 
 const scopeKey = (scope: AgentScope) => `enterprise.scope.${scope}` as MessageKey;
 const ID_PATTERN = /^[\w-]{1,64}$/;
@@ -51,6 +52,11 @@ function MyEnterprises({ enterprises }: { enterprises: MyEnterprise[] }) {
                 {enterprise.role === 'legalRepresentative' ? t('pages.enterprises.manageAgents') : t('pages.enterprises.viewAuthorisation')}
               </a>
             </p>
+            {enterprise.scopes.includes('policies') ? (
+              <p>
+                <a href={`/enterprises/${encodeURIComponent(enterprise.id)}/policies`}>{t('policies.pages.mine.link')}</a>
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

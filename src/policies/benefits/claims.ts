@@ -8,7 +8,7 @@ import type { ApplicationService, ApplicationView, MaterialInput } from '../../a
 import type { EnterpriseService } from '../../identity/enterprises/service.js';
 import { actorOf } from '../../identity/service.js';
 import { shanghaiDate } from '../../reference/dates.js';
-import type { LeafResult, Scalar } from '../rules/evaluate.js';
+import type { Facts, LeafResult, Scalar } from '../rules/evaluate.js';
 import { BUILTIN_FACTS } from '../rules/validate.js';
 import { appliesIn, inForce, matchOne, type CompiledPolicy, type MatchResult } from '../library/compiled.js';
 import type { PolicyLibraryService } from '../library/service.js';
@@ -54,6 +54,8 @@ export interface ClaimView {
 export interface ClaimPreview {
   enterprise: { id: string; uscc: string; name: string };
   policy: CompiledPolicy;
+  /** The enterprise's facts now, as the re-check read them. */
+  facts: Facts;
   result: MatchResult;
   item: ItemVersionView | null;
   /** Why the claim cannot be made now, if it cannot; the page shows it instead of the form. */
@@ -146,7 +148,7 @@ export class PolicyClaimService {
     const enterprise = { id: access.enterprise.id, uscc, name: access.enterprise.name };
     const region = typeof facts.region === 'string' ? facts.region : undefined;
     const { document } = policy;
-    const fail = (error: AppError): ClaimPreview => ({ enterprise, policy, result, item: null, blocker: error });
+    const fail = (error: AppError): ClaimPreview => ({ enterprise, policy, facts, result, item: null, blocker: error });
     if (document.mode !== 'apply') return fail(conflict('notClaimable', 'policies.benefits.claim.notApplyMode', { code }));
     if (!inForce(document, on)) return fail(conflict('notInForce', 'policies.benefits.claim.notInForce', { code }));
     if (!appliesIn(document, region)) return fail(conflict('notInRegion', 'policies.benefits.claim.notInRegion', { code }));
@@ -164,8 +166,8 @@ export class PolicyClaimService {
     const item = document.serviceItem ? await this.deps.items.publishedItem(document.serviceItem) : null;
     if (!item) return fail(conflict('serviceItemUnavailable', 'policies.benefits.claim.itemUnavailable', { code }));
     const open = await this.openClaim(principal, enterpriseId, policy.policyId);
-    if (open) return { enterprise, policy, result, item, blocker: conflict('alreadyClaimed', 'policies.benefits.claim.alreadyClaimed', { trackingNumber: open.trackingNumber ?? open.id }) };
-    return { enterprise, policy, result, item, blocker: null };
+    if (open) return { enterprise, policy, facts, result, item, blocker: conflict('alreadyClaimed', 'policies.benefits.claim.alreadyClaimed', { trackingNumber: open.trackingNumber ?? open.id }) };
+    return { enterprise, policy, facts, result, item, blocker: null };
   }
 
   /** A claim of this policy still in hand (not withdrawn, not refused): one at a time. */

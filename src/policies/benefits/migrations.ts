@@ -77,6 +77,7 @@ export const policyBenefitsMigration: PlatformMigration = {
       .addPrimaryKeyConstraint('policy_grants_pk', ['version_id', 'uscc'])
       .execute();
     await db.schema.createIndex('policy_grants_uscc').on('policy_grants').columns(['uscc', 'granted_at']).execute();
+    await db.schema.createIndex('policy_grants_policy').on('policy_grants').column('policy_id').execute();
     await db.schema.createIndex('policy_grants_batch').on('policy_grants').columns(['batch_id', 'uscc']).execute();
   },
 };

@@ -12,3 +12,8 @@ export function yuanText(fen: number): string {
   const whole = Math.abs(Math.trunc(fen));
   return `${sign}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, '0')}`;
 }
+
+/** Money on the pages: thousands separated and always two decimals, as on a payment list ("18,000.00"). */
+export function moneyText(locale: 'zh-CN' | 'en', yuan: number): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(yuan);
+}

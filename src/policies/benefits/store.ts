@@ -122,6 +122,15 @@ export class BenefitsStore {
       .execute();
   }
 
+  /** Claims and grants of a policy, all versions (the owner's analytics). */
+  async countsFor(policyId: string): Promise<{ claims: number; grants: number }> {
+    const [claims, grants] = await Promise.all([
+      this.db.selectFrom('policyClaims').select((eb) => eb.fn.countAll<number>().as('count')).where('policyId', '=', policyId).executeTakeFirstOrThrow(),
+      this.db.selectFrom('policyGrants').select((eb) => eb.fn.countAll<number>().as('count')).where('policyId', '=', policyId).executeTakeFirstOrThrow(),
+    ]);
+    return { claims: Number(claims.count), grants: Number(grants.count) };
+  }
+
   // Batches
 
   async insertBatch(row: BatchRow): Promise<void> {

@@ -490,6 +490,13 @@ function binaryClosure(operator: BinaryOperator, left: Closure, right: Closure):
  * cut to 15 significant digits so that 1.005 (stored as 1.00499999...) rounds to 1.01.
  */
 export function roundToFen(value: number): number {
+  const fast = Math.abs(value) * 100;
+  const fraction = fast - Math.floor(fast);
+  // Only a value within a hair of half a fen needs the careful (and slow) decimal rounding.
+  if (Math.abs(fraction - 0.5) > 1e-6) {
+    const rounded = (Math.sign(value) * Math.round(fast)) / 100;
+    return rounded === 0 ? 0 : rounded;
+  }
   const scaled = Number((Math.abs(value) * 100).toPrecision(15));
   const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
   return rounded === 0 ? 0 : rounded;

@@ -16,6 +16,18 @@ export interface CompiledPolicy {
   declaredFacts: DeclaredFact[];
   explain: (facts: Facts) => Explained;
   formula: FormulaEvaluator | null;
+  /** The formula's parameters resolved for a region, remembered per region. */
+  parametersIn: (regionCode: string | undefined) => Readonly<Record<string, number>>;
+  // Copied out of the document: documents differ in shape (optional fields), and reading them in
+  // the matching loop would go through slow, megamorphic property lookups.
+  code: string;
+  title: PolicyDocument['title'];
+  category: PolicyDocument['category'];
+  mode: PolicyDocument['mode'];
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  nationwide: boolean;
+  regions: readonly string[];
 }
 
 export interface MatchResult {
@@ -44,7 +56,9 @@ export function formulaFacts(document: PolicyDocument, declared: readonly Declar
   return compiled.ok ? compiled.referencedFacts : [];
 }
 
-export function compilePolicy(input: Omit<CompiledPolicy, 'explain' | 'formula'>): CompiledPolicy {
+type Derived = 'explain' | 'formula' | 'parametersIn' | 'code' | 'title' | 'category' | 'mode' | 'effectiveFrom' | 'effectiveTo' | 'nationwide' | 'regions';
+
+export function compilePolicy(input: Omit<CompiledPolicy, Derived>): CompiledPolicy {
   const formulaText = input.document.benefit?.formula;
   let formula: FormulaEvaluator | null = null;
   if (formulaText) {
@@ -52,7 +66,36 @@ export function compilePolicy(input: Omit<CompiledPolicy, 'explain' | 'formula'>
     // Import refused formulas that do not compile; an old stored one that no longer does simply shows no amount.
     if (compiled.ok) formula = compiled.evaluate;
   }
-  return { ...input, explain: compileRule(input.document.eligibility), formula };
+  const definitions = (input.document.parameters ?? {}) as ParameterDefinitions;
+  const resolved = new Map<string | undefined, Readonly<Record<string, number>>>();
+  const parametersIn = (regionCode: string | undefined) => {
+    let values = resolved.get(regionCode);
+    if (!values) {
+      values = resolveParameters(definitions, regionCode);
+      resolved.set(regionCode, values);
+    }
+    return values;
+  };
+  const { document } = input;
+  return {
+    policyId: input.policyId,
+    versionId: input.versionId,
+    version: input.version,
+    departmentId: input.departmentId,
+    document,
+    declaredFacts: input.declaredFacts,
+    explain: compileRule(document.eligibility),
+    formula,
+    parametersIn,
+    code: document.code,
+    title: document.title,
+    category: document.category,
+    mode: document.mode,
+    effectiveFrom: document.effective.from,
+    effectiveTo: document.effective.to,
+    nationwide: document.regions.includes(NATIONWIDE_REGION_CODE),
+    regions: [...document.regions],
+  };
 }
 
 /** In force on `on`: the benefit's validity period includes the date (both ends inclusive). */
@@ -62,8 +105,12 @@ export function inForce(document: PolicyDocument, on: string): boolean {
 
 /** Applies in the region: one of the policy's regions is the nation, the region itself or above it. */
 export function appliesIn(document: PolicyDocument, regionCode: string | undefined): boolean {
-  if (!regionCode) return document.regions.includes(NATIONWIDE_REGION_CODE);
-  return document.regions.some((code) => code === NATIONWIDE_REGION_CODE || code === regionCode || coveredBy(regionCode, code));
+  return appliesInRegions(document.regions, regionCode);
+}
+
+function appliesInRegions(regions: readonly string[], regionCode: string | undefined): boolean {
+  if (!regionCode) return regions.includes(NATIONWIDE_REGION_CODE);
+  return regions.some((code) => code === NATIONWIDE_REGION_CODE || code === regionCode || coveredBy(regionCode, code));
 }
 
 // Region codes and the regions policies name are both a few thousand at most; remembering the
@@ -84,19 +131,17 @@ export function matchOne(policy: CompiledPolicy, facts: Facts): MatchResult {
   let benefit: MatchResult['benefit'] = null;
   if (explained.outcome === 'eligible' && policy.formula) {
     const region = typeof facts.region === 'string' ? facts.region : undefined;
-    const parameters = resolveParameters((policy.document.parameters ?? {}) as ParameterDefinitions, region);
-    const outcome = policy.formula(facts, parameters);
+    const outcome = policy.formula(facts, policy.parametersIn(region));
     if ('amount' in outcome) benefit = { amount: outcome.amount };
   }
-  const { document } = policy;
   return {
-    code: document.code,
+    code: policy.code,
     policyId: policy.policyId,
     versionId: policy.versionId,
     version: policy.version,
-    title: document.title,
-    category: document.category,
-    mode: document.mode,
+    title: policy.title,
+    category: policy.category,
+    mode: policy.mode,
     outcome: explained.outcome,
     conditions: explained.conditions,
     missingFacts: explained.missingFacts,
@@ -105,15 +150,20 @@ export function matchOne(policy: CompiledPolicy, facts: Facts): MatchResult {
   };
 }
 
-const OUTCOME_ORDER: Record<Outcome, number> = { eligible: 0, undetermined: 1, ineligible: 2 };
-
-/** Every policy in force on `on` where the enterprise is, matched; eligible first, then by code. */
+/**
+ * Every policy in force on `on` where the enterprise is, matched: eligible first, then
+ * undetermined, then ineligible, each in the order of `policies` (the library keeps them by code).
+ */
 export function matchAll(policies: readonly CompiledPolicy[], facts: Facts, on: string): MatchResult[] {
   const region = typeof facts.region === 'string' ? facts.region : undefined;
-  const results: MatchResult[] = [];
+  const eligible: MatchResult[] = [];
+  const undetermined: MatchResult[] = [];
+  const ineligible: MatchResult[] = [];
   for (const policy of policies) {
-    if (!inForce(policy.document, on) || !appliesIn(policy.document, region)) continue;
-    results.push(matchOne(policy, facts));
+    if (policy.effectiveFrom > on || (policy.effectiveTo !== null && on > policy.effectiveTo)) continue;
+    if (!policy.nationwide && !appliesInRegions(policy.regions, region)) continue;
+    const result = matchOne(policy, facts);
+    (result.outcome === 'eligible' ? eligible : result.outcome === 'undetermined' ? undetermined : ineligible).push(result);
   }
-  return results.sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return eligible.concat(undetermined, ineligible);
 }

@@ -32,8 +32,11 @@ export function deriveFacts(facts: Facts, on: string): Facts {
   }
   const established = facts.establishedOn;
   if (typeof established === 'string' && established <= on && derived.ageMonths === undefined) derived.ageMonths = monthsBetween(established, on);
-  for (const key of Object.keys(derived)) if (derived[key] === undefined) delete derived[key];
-  return derived;
+  // A fresh object without the undefined entries: deleting keys would turn it into a slow
+  // dictionary-mode object, and every rule reads it.
+  const complete: MutableFacts = {};
+  for (const key of Object.keys(derived)) if (derived[key] !== undefined) complete[key] = derived[key];
+  return complete;
 }
 
 export type FactSource = 'registry' | 'tax' | 'socialInsurance' | 'credit' | 'declared';

@@ -16,6 +16,7 @@ import {
   factNoun,
   factType,
   formatYuan,
+  leafOf,
   parameterLines,
   periodText,
   regionName,
@@ -154,7 +155,7 @@ export function ResultItem({ result, policy, facts, words, action }: { result: M
       {result.benefit ? <p className="policy-result__benefit">{t('policies.pages.result.benefit', { amount: formatYuan(words, result.benefit.amount) })}</p> : null}
       {result.nearMiss && failing[0] ? (
         <p>
-          {t('policies.pages.result.nearMiss', { condition: conditionLabel(words, failing[0]), value: actualText(words, failing[0].fact, failing[0].actual) })}
+          {t('policies.pages.result.nearMiss', { condition: conditionLabel(words, leafOf(failing[0])), value: actualText(words, failing[0].fact, failing[0].actual) })}
         </p>
       ) : null}
       {result.outcome === 'undetermined' && result.missingFacts.length ? (

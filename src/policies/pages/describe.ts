@@ -2,7 +2,7 @@ import type { Locale, MessageKey, Translator } from '../../core/i18n.js';
 import { getIndustry } from '../../reference/industries.js';
 import { NATIONWIDE_REGION_CODE, regionPath } from '../../reference/regions.js';
 import type { DeclaredFact, PolicyDocument } from '../format/schema.js';
-import type { FactValue, Leaf, Scalar } from '../rules/evaluate.js';
+import type { FactValue, Leaf, LeafResult, Scalar } from '../rules/evaluate.js';
 import { BUILTIN_FACTS, type FactType } from '../rules/validate.js';
 import '../../identity/enterprises/messages.js';
 import '../messages.js';
@@ -167,6 +167,11 @@ export function conditionSentence(words: FactVocabulary, leaf: Pick<Leaf, 'fact'
 /** The label the policy gives the condition, or the generated sentence. */
 export function conditionLabel(words: FactVocabulary, leaf: Pick<Leaf, 'fact' | 'op' | 'value'> & { label?: Localized | null | undefined }): string {
   return leaf.label ? leaf.label[words.locale] : conditionSentence(words, leaf);
+}
+
+/** A condition's explanation as the condition it explains (the explanation calls the value `expected`). */
+export function leafOf(result: LeafResult): Leaf {
+  return { fact: result.fact, op: result.op, value: result.expected, ...(result.label ? { label: result.label } : {}) };
 }
 
 /** What the enterprise's own value is, or that it was not given. */

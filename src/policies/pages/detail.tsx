@@ -9,7 +9,7 @@ import type { PolicyVersionView } from '../library/service.js';
 import type { Facts } from '../rules/evaluate.js';
 import { ModeTag, OutcomeTag, PolicyDocumentView, policyHref, useWords } from './components.js';
 import { checkedCode, serviceItemHref, type PolicyPageDeps } from './context.js';
-import { actualText, conditionLabel, factNoun, formatYuan } from './describe.js';
+import { actualText, conditionLabel, factNoun, formatYuan, leafOf } from './describe.js';
 
 export interface EnterpriseMatch {
   enterprises: MyEnterprise[];
@@ -62,7 +62,7 @@ function YourEnterprise({ view, match }: { view: PolicyVersionView; match: Enter
               <ul>
                 {failing.map((c, index) => (
                   <li key={index}>
-                    {conditionLabel(words, c)} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
+                    {conditionLabel(words, leafOf(c))} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
                   </li>
                 ))}
               </ul>
@@ -94,7 +94,7 @@ function YourEnterprise({ view, match }: { view: PolicyVersionView; match: Enter
   );
 }
 
-export function PolicyPage({ view, match, itemHref, today, signInHref }: { view: PolicyVersionView; match: EnterpriseMatch | null; itemHref: string | null; today: string; signInHref: string }) {
+export function PolicyPage({ view, match, itemHref, today, signInHref, staff }: { view: PolicyVersionView; match: EnterpriseMatch | null; itemHref: string | null; today: string; signInHref: string; staff: boolean }) {
   const { t, locale } = usePage();
   const document = view.document;
   return (
@@ -109,16 +109,19 @@ export function PolicyPage({ view, match, itemHref, today, signInHref }: { view:
         {inForce(document, today) ? null : <strong className="tag tag--expired">{t(document.effective.from > today ? 'policies.pages.library.notYet' : 'policies.pages.library.expired')}</strong>}
       </p>
       {document.summary ? <p className="lead">{document.summary[locale]}</p> : null}
-      <section aria-labelledby="your-enterprise" className="card">
-        <h2 id="your-enterprise">{t('policies.pages.detail.yourEnterprise')}</h2>
-        {match ? (
-          <YourEnterprise view={view} match={match} />
-        ) : (
-          <p>
-            <a href={signInHref}>{t('policies.pages.detail.signIn')}</a> {t('policies.pages.detail.signInLead')} <a href="/policies/screener">{t('policies.pages.detail.screener')}</a>
-          </p>
-        )}
-      </section>
+      {/* Staff read policies too; the question is only for people who act for enterprises. */}
+      {match || !staff ? (
+        <section aria-labelledby="your-enterprise" className="card">
+          <h2 id="your-enterprise">{t('policies.pages.detail.yourEnterprise')}</h2>
+          {match ? (
+            <YourEnterprise view={view} match={match} />
+          ) : (
+            <p>
+              <a href={signInHref}>{t('policies.pages.detail.signIn')}</a> {t('policies.pages.detail.signInLead')} <a href="/policies/screener">{t('policies.pages.detail.screener')}</a>
+            </p>
+          )}
+        </section>
+      ) : null}
       <PolicyDocumentView document={document} declaredFacts={view.declaredFacts} serviceItemHref={itemHref} facts={match?.result ? match.facts : null} />
       <p>
         <a href="/policies">{t('policies.pages.detail.back')}</a>
@@ -164,6 +167,7 @@ export function detailPages(app: HttpApp, deps: PolicyPageDeps): void {
           itemHref={itemHref}
           today={deps.policyMatching.today()}
           signInHref={`/login?next=${encodeURIComponent(request.url.split('?')[0] ?? policyHref(code))}`}
+          staff={request.principal?.kind === 'account' && !request.principal.personId}
         />
       ),
     });

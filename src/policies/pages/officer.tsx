@@ -63,6 +63,17 @@ function OfficerListPage({ rows }: { rows: Row[] }) {
           {t('policies.pages.officer.export')}
         </ButtonLink>
       </div>
+      <ul className="filter-links" aria-label={t('policies.pages.officer.related')}>
+        <li>
+          <a href="/workbench/policy-grants">{t('policies.pages.officer.grants')}</a>
+        </li>
+        <li>
+          <a href="/department/policy-inquiries">{t('policies.pages.officer.inquiries')}</a>
+        </li>
+        <li>
+          <a href="/department/policy-analytics">{t('policies.pages.officer.analytics')}</a>
+        </li>
+      </ul>
       {rows.length === 0 ? (
         <p>{t('policies.pages.officer.none')}</p>
       ) : (
@@ -218,6 +229,18 @@ function OfficerPolicyPage({ view, itemHref, problems, notice }: { view: PolicyV
         ]}
       />
       {publicVersionDiffers ? <p>{t('policies.pages.officer.publicSeesOlder')}</p> : null}
+      {view.status === 'published' ? (
+        <ul className="filter-links" aria-label={t('policies.pages.officer.related')}>
+          <li>
+            <a href={`/department/policy-analytics/${encodeURIComponent(view.code)}`}>{t('policies.pages.officer.analytics')}</a>
+          </li>
+          {view.document.mode === 'automatic' ? (
+            <li>
+              <a href={`/workbench/policy-grants/${encodeURIComponent(view.code)}`}>{t('policies.pages.officer.grants')}</a>
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
       {problems?.length ? <ProblemTable problems={problems} file={{ policies: [view.document] }} /> : null}
       <h2 id="actions">{t('policies.pages.officer.actions')}</h2>
       <Actions view={view} />

@@ -145,9 +145,12 @@ export function ScreenerPage({ state }: { state: ScreenerState }) {
         <h2 id="screener-form-heading">{t('policies.pages.screener.formTitle')}</h2>
         <p className="hint">{t('policies.pages.screener.formLead')}</p>
         <RegionChoice province={state.province} region={state.region} />
-        {[...FIRST_QUESTIONS, ...state.extraFacts].map((fact) => (
-          <FactInput key={fact} fact={fact} id={fact} value={state.raw[fact]} words={words} listOptions={state.options[fact] ?? []} />
-        ))}
+        {[...FIRST_QUESTIONS, ...state.extraFacts]
+          // A list question offers the values policies look for; with none, there is nothing to ask.
+          .filter((fact) => !(fact in state.options) || state.options[fact]!.length > 0 || state.raw[fact] !== undefined)
+          .map((fact) => (
+            <FactInput key={fact} fact={fact} id={fact} value={state.raw[fact]} words={words} listOptions={state.options[fact] ?? []} />
+          ))}
         <button type="submit" className="button button--primary">
           {t('policies.pages.screener.submit')}
         </button>

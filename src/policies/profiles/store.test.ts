@@ -84,7 +84,7 @@ describe('enterprise profiles', () => {
   });
 
   it('load in bulk across several statements, in one transaction', async () => {
-    const many: ProfileInput[] = Array.from({ length: 3_500 }, (_, i) => ({
+    const many: ProfileInput[] = Array.from({ length: 3_500 }, (_, i): ProfileInput => ({
       uscc: usccOf(10_000 + i),
       facts: { region: i % 2 ? '310115' : '440305', employees: i, qualifications: i % 3 ? ['ISO9001'] : [] },
       declared: i % 5 ? {} : { certifications: ['A', 'B'] },

@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type { Db, Tx } from '../../core/db.js';
 import type { FactValue, Facts } from '../rules/evaluate.js';
 import { regionPath } from '../rules/hierarchy.js';
@@ -144,17 +145,37 @@ function storedFacts(row: EnterpriseFactsTable, items: readonly EnterpriseFactIt
 // Both engines accept this many bound values in one statement (SQLite's limit is 32,766).
 const MAX_PARAMETERS = 30_000;
 
-async function insertChunked<Table extends 'enterpriseFacts' | 'enterpriseFactItems' | 'enterpriseDeclaredFacts'>(
-  tx: Tx,
-  table: Table,
-  rows: readonly object[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const perRow = Object.keys(rows[0]!).length;
-  const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / perRow));
-  for (let start = 0; start < rows.length; start += chunk) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await tx.insertInto(table).values(rows.slice(start, start + chunk) as any).execute();
+type TableName = 'enterpriseFacts' | 'enterpriseFactItems' | 'enterpriseDeclaredFacts';
+
+/**
+ * Multi-row inserts in chunks of as many rows as the parameter limit allows. Kysely would spend
+ * about as long building each chunk's SQL as the database takes to run it, so the text of a chunk
+ * size is built once and reused with the next chunk's values (every row has the same columns).
+ */
+class ChunkedInsert {
+  private readonly texts = new Map<string, string>();
+
+  async run(tx: Tx, table: TableName, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+    for (let start = 0; start < rows.length; start += chunk) {
+      const slice = rows.slice(start, start + chunk) as ReadonlyArray<Record<string, unknown>>;
+      const parameters = slice.flatMap((row) => columns.map((column) => row[column]));
+      const key = `${table}:${columns.join(',')}:${slice.length}`;
+      let text = this.texts.get(key);
+      if (!text) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const compiled = tx.insertInto(table).values(slice as any).compile();
+        // The reuse relies on Kysely binding row by row, column by column: checked on first use.
+        if (compiled.parameters.length !== parameters.length || compiled.parameters.some((value, index) => value !== parameters[index])) {
+          throw new Error(`Unexpected parameter order in the insert into ${table}`);
+        }
+        text = compiled.sql;
+        this.texts.set(key, text);
+      }
+      await tx.executeQuery(CompiledQuery.raw(text, parameters));
+    }
   }
 }
 
@@ -163,6 +184,8 @@ async function insertChunked<Table extends 'enterpriseFacts' | 'enterpriseFactIt
  * is written; a bad one in a batch writes nothing.
  */
 export class ProfileStore {
+  private readonly inserts = new ChunkedInsert();
+
   constructor(private readonly db: Db) {}
 
   /** Adds or replaces one enterprise's profile (its lists and declared facts replaced as a whole). */
@@ -174,8 +197,8 @@ export class ProfileStore {
       await tx.insertInto('enterpriseFacts').values(row).onConflict((oc) => oc.column('uscc').doUpdateSet(changes)).execute();
       await tx.deleteFrom('enterpriseFactItems').where('uscc', '=', row.uscc).execute();
       await tx.deleteFrom('enterpriseDeclaredFacts').where('uscc', '=', row.uscc).execute();
-      await insertChunked(tx, 'enterpriseFactItems', items);
-      await insertChunked(tx, 'enterpriseDeclaredFacts', declared);
+      await this.inserts.run(tx, 'enterpriseFactItems', items);
+      await this.inserts.run(tx, 'enterpriseDeclaredFacts', declared);
     });
     return profile;
   }
@@ -196,9 +219,9 @@ export class ProfileStore {
       declared.push(...profileRows.declared);
     });
     await this.db.transaction().execute(async (tx) => {
-      await insertChunked(tx, 'enterpriseFacts', rows);
-      await insertChunked(tx, 'enterpriseFactItems', items);
-      await insertChunked(tx, 'enterpriseDeclaredFacts', declared);
+      await this.inserts.run(tx, 'enterpriseFacts', rows);
+      await this.inserts.run(tx, 'enterpriseFactItems', items);
+      await this.inserts.run(tx, 'enterpriseDeclaredFacts', declared);
     });
     return rows.length;
   }

@@ -48,6 +48,17 @@ function betweenTest(value: Scalar | Scalar[]): KnownTest {
   return never;
 }
 
+// Matching one enterprise asks for the section of the same industry once per policy.
+let lastIndustry: string | undefined;
+let lastSection: string | undefined;
+function sectionOf(industry: string): string | undefined {
+  if (industry !== lastIndustry) {
+    lastIndustry = industry;
+    lastSection = industrySection(industry);
+  }
+  return lastSection;
+}
+
 /** Industry codes: a code covers those it prefixes, and a section letter every code of the section. */
 function prefixTest(value: Scalar | Scalar[]): KnownTest {
   const prefixes = asList(value).filter((code): code is string => typeof code === 'string');
@@ -56,20 +67,23 @@ function prefixTest(value: Scalar | Scalar[]): KnownTest {
   return (a) => {
     if (typeof a !== 'string') return false;
     for (let i = 0; i < prefixes.length; i++) if (a.startsWith(prefixes[i]!)) return true;
-    return sections.size > 0 && sections.has(industrySection(a) as string);
+    return sections.size > 0 && sections.has(sectionOf(a) as string);
   };
 }
 
-/** Regions: a code covers itself and every region whose chain (groupings included) contains it. */
+/**
+ * Regions: a code covers itself and every region whose chain (groupings included) holds it, at the
+ * position it holds in its own chain, so the test compares a code or two instead of hashing.
+ */
 function withinTest(value: Scalar | Scalar[]): KnownTest {
   const codes = asList(value).filter((code): code is string => typeof code === 'string');
   if (codes.includes(NATIONWIDE_REGION_CODE)) return (a) => typeof a === 'string';
-  const covering = new Set(codes);
-  if (covering.size === 0) return never;
+  if (codes.length === 0) return never;
+  const depths = codes.map((code) => regionChain(code).length - 1);
   return (a) => {
     if (typeof a !== 'string') return false;
     const chain = regionChain(a);
-    for (let i = 0; i < chain.length; i++) if (covering.has(chain[i]!)) return true;
+    for (let i = 0; i < codes.length; i++) if (chain[depths[i]!] === codes[i]) return true;
     return false;
   };
 }
@@ -195,28 +209,30 @@ export function compileRule(condition: Condition): CompiledRule {
   const root = 'leaf' in node ? () => verdicts[node.leaf]! : node.group;
   const count = leaves.length;
 
+  // Scratch for one call's facts, read again when the explanation is built in its final order.
+  const actuals: Array<FactValue | undefined> = new Array(count).fill(undefined);
+  const explainLeaf = (i: number): LeafResult => {
+    const leaf = leaves[i]!;
+    const actual = actuals[i];
+    actuals[i] = undefined;
+    return { fact: leaf.fact, op: leaf.op, expected: leaf.expected, actual: actual === undefined ? null : actual, result: verdicts[i]!, label: leaf.label };
+  };
+
   return (facts) => {
-    const conditions: LeafResult[] = [];
     let failures = 0;
     let unknowns = 0;
     for (let i = 0; i < count; i++) {
       const leaf = leaves[i]!;
       const actual = facts[leaf.fact];
       const result = actual === undefined ? leaf.missing : leaf.known(actual) ? PASS : FAIL;
+      actuals[i] = actual;
       verdicts[i] = result;
       if (result === FAIL) failures++;
       else if (result === UNKNOWN) unknowns++;
-      conditions.push({ fact: leaf.fact, op: leaf.op, expected: leaf.expected, actual: actual ?? null, result, label: leaf.label });
     }
     const result = root();
     const outcome: Outcome = result === PASS ? 'eligible' : result === FAIL ? 'ineligible' : 'undetermined';
 
-    let ordered = conditions;
-    if (outcome === 'ineligible' && failures < count) {
-      ordered = [];
-      for (let i = 0; i < count; i++) if (verdicts[i] === FAIL) ordered.push(conditions[i]!);
-      for (let i = 0; i < count; i++) if (verdicts[i] !== FAIL) ordered.push(conditions[i]!);
-    }
     const missingFacts: string[] = [];
     if (unknowns > 0) {
       for (let i = 0; i < count; i++) {
@@ -224,7 +240,15 @@ export function compileRule(condition: Condition): CompiledRule {
         if (verdicts[i] === UNKNOWN && !missingFacts.includes(fact)) missingFacts.push(fact);
       }
     }
-    return { outcome, conditions: ordered, missingFacts, nearMiss: outcome === 'ineligible' && failures === 1 };
+    const conditions: LeafResult[] = new Array(count);
+    if (outcome === 'ineligible' && failures < count) {
+      let next = 0;
+      for (let i = 0; i < count; i++) if (verdicts[i] === FAIL) conditions[next++] = explainLeaf(i);
+      for (let i = 0; i < count; i++) if (verdicts[i] !== FAIL) conditions[next++] = explainLeaf(i);
+    } else {
+      for (let i = 0; i < count; i++) conditions[i] = explainLeaf(i);
+    }
+    return { outcome, conditions, missingFacts, nearMiss: outcome === 'ineligible' && failures === 1 };
   };
 }
 

@@ -9,6 +9,8 @@ import { ancestors, getRegion, isWithin } from '../../reference/regions.js';
 
 const LEVEL_RANK = { province: 0, city: 1, county: 2 } as const;
 const chains = new Map<string, readonly string[]>();
+let lastCode: string | undefined;
+let lastChain: readonly string[] = [];
 
 /**
  * The regions `code` lies within, from the province down, ending with `code` itself; groupings
@@ -16,8 +18,14 @@ const chains = new Map<string, readonly string[]>();
  * containing their counties. For an unknown code just `[code]`: an unknown code is within nothing.
  */
 export function regionChain(code: string): readonly string[] {
+  // Matching one enterprise asks about the same region once per policy: remember the last answer.
+  if (code === lastCode) return lastChain;
   const cached = chains.get(code);
-  if (cached) return cached;
+  if (cached) {
+    lastCode = code;
+    lastChain = cached;
+    return cached;
+  }
   const region = getRegion(code);
   if (!region) return [code];
   // A grouping can only be the code sharing the first four digits (its members are the counties so

@@ -275,16 +275,18 @@ export interface ScanOptions extends RuleSqlOptions {
   regions?: readonly string[];
 }
 
+/** The query scanEligible runs, for callers that page through it or ask the planner how it runs. */
+export function eligibleQuery(db: Db, condition: Condition, options: ScanOptions) {
+  let query = db.selectFrom('enterpriseFacts as f').select('f.uscc').where(compile(condition, options));
+  if (options.regions) query = query.where(toSql(options.regions.length === 0 ? false : regionWithin([...options.regions])));
+  return query.orderBy('f.uscc');
+}
+
 /**
  * The USCCs of every enterprise eligible under the rule (grants without application), sorted: one
  * query, one pass over the table (or over the policy regions' range of the region path index).
  */
 export async function scanEligible(db: Db, condition: Condition, options: ScanOptions): Promise<string[]> {
-  let query = db
-    .selectFrom('enterpriseFacts as f')
-    .select('f.uscc')
-    .where(compile(condition, options));
-  if (options.regions) query = query.where(toSql(options.regions.length === 0 ? false : regionWithin([...options.regions])));
-  const rows = await query.orderBy('f.uscc').execute();
+  const rows = await eligibleQuery(db, condition, options).execute();
   return rows.map((row) => row.uscc);
 }

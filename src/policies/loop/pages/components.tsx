@@ -5,7 +5,7 @@ import { notFound } from '../../../core/errors.js';
 import type { Locale, MessageKey } from '../../../core/i18n.js';
 import { pageAccount } from '../../../identity/pages/context.js';
 import { formatDateTime } from '../../../web/format.js';
-import { SummaryList, usePage, type ChoiceOption } from '../../../web/page.js';
+import { SummaryList, seeOther, usePage, type ChoiceOption } from '../../../web/page.js';
 import type { InquiryView } from '../schema.js';
 import '../messages.js';
 
@@ -23,8 +23,12 @@ export function checkedId(id: string): string {
   return id;
 }
 
-/** The signed-in policy officer, through the second factor; undefined after a redirect to sign in. */
+/** The signed-in policy officer, through the second factor; anyone not signed in is sent to the staff sign-in. */
 export function pageOfficer(request: FastifyRequest, reply: FastifyReply): SessionPrincipal | undefined {
+  if (!request.principal || request.principal.kind !== 'account') {
+    seeOther(reply, `/staff/login?next=${encodeURIComponent(request.url)}`);
+    return undefined;
+  }
   if (!pageAccount(request, reply)) return undefined;
   return requireRole(request, 'policyOfficer');
 }

@@ -26,6 +26,8 @@ const analyticsOf = (code: string) => `${ANALYTICS}/${encodeURIComponent(code)}`
 
 function InquiryList({ inquiries, total, filter }: { inquiries: InquiryView[]; total: number; filter: FilterName }) {
   const { t, locale } = usePage();
+  // The link's name starts with its visible words, as speech input expects.
+  const action = (inquiry: InquiryView) => (inquiry.state === 'open' ? t('policies.loop.page.department.answer') : t('policies.loop.page.open'));
   return (
     <>
       <h1>{t('policies.loop.page.department.title')}</h1>
@@ -64,8 +66,11 @@ function InquiryList({ inquiries, total, filter }: { inquiries: InquiryView[]; t
                 when(inquiry.askedAt, locale),
                 <DueOn inquiry={inquiry} />,
                 t(`policies.loop.inquiry.state.${inquiry.state}` as MessageKey),
-                <a href={inquiryBase(inquiry.id)} aria-label={t('policies.loop.page.department.openLabel', { enterprise: inquiry.enterprise.name, policy: inLocale(inquiry.policy.title, locale) })}>
-                  {inquiry.state === 'open' ? t('policies.loop.page.department.answer') : t('policies.loop.page.open')}
+                <a
+                  href={inquiryBase(inquiry.id)}
+                  aria-label={t('policies.loop.page.department.openLabel', { action: action(inquiry), enterprise: inquiry.enterprise.name, policy: inLocale(inquiry.policy.title, locale) })}
+                >
+                  {action(inquiry)}
                 </a>,
               ],
             }))}
