@@ -17,6 +17,9 @@ import { expectAccessible, launchChromium, screenshots } from './browser.js';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
+/** Each journey drives several pages through axe and screenshots; on a busy two-core machine that outlasts the default 30 s. */
+const JOURNEY_TIMEOUT = 120_000;
+
 let t: TestApp;
 let browser: Browser;
 let baseUrl: string;
@@ -125,7 +128,7 @@ describe('an anonymous visitor screens her business', () => {
     await page.getByRole('link', { name: '看看哪些政策适合我的企业' }).click();
     await page.waitForURL('**/policies/screener');
     await check(page, 'screener');
-  });
+  }, JOURNEY_TIMEOUT);
 
   it('answers, reads each condition explained, answers the question asked, and the outcome changes', async () => {
     await page.getByLabel('所在省份').selectOption({ label: '上海市' });
@@ -164,7 +167,7 @@ describe('an anonymous visitor screens her business', () => {
     await page.waitForURL('**/policies/E2E-SMALL-TAX');
     expect(await mainText(page)).toContain('财政部 税务总局公告2023年第6号');
     await check(page, 'policy');
-  });
+  }, JOURNEY_TIMEOUT);
 });
 
 describe('an enterprise reads its matches', () => {
@@ -199,7 +202,7 @@ describe('an enterprise reads its matches', () => {
     await page.goto('/policies/E2E-SMALL-TAX');
     expect(await mainText(page)).toContain('上海浦东示例软件有限公司： 符合');
     await check(page, 'policy-for-enterprise');
-  });
+  }, JOURNEY_TIMEOUT);
 });
 
 describe('policy officers import, review and publish', () => {
@@ -236,7 +239,7 @@ describe('policy officers import, review and publish', () => {
     await page.waitForURL((url) => url.searchParams.get('done') === 'submit');
     expect(await mainText(page)).toContain('第 1 版：审核中');
     await page.context().close();
-  });
+  }, JOURNEY_TIMEOUT);
 
   it('a second officer approves and publishes it; the public sees it', async () => {
     const page = await newPage();
@@ -254,5 +257,5 @@ describe('policy officers import, review and publish', () => {
     await page.waitForURL(`**/policies/${code}`);
     expect(await page.locator('h1').textContent()).toBe('稳岗返还（示例）');
     await page.context().close();
-  });
+  }, JOURNEY_TIMEOUT);
 });

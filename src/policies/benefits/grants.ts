@@ -212,7 +212,7 @@ export class PolicyGrantService {
         tx,
       );
     });
-    return this.batchView(batch, compiled);
+    return this.batchView(batch, { code, title: document.title, versionId: compiled.versionId, version: compiled.version });
   }
 
   private async policyInfo(batch: Pick<BatchRow, 'versionId'>): Promise<BatchView['policy']> {
@@ -220,13 +220,10 @@ export class PolicyGrantService {
     return { code: version.code, title: version.document.title, versionId: version.versionId, version: version.version };
   }
 
-  private async batchView(batch: BatchRow, compiled?: CompiledPolicy): Promise<BatchView> {
-    const policy = compiled
-      ? { code: compiled.document.code, title: compiled.document.title, versionId: compiled.versionId, version: compiled.version }
-      : await this.policyInfo(batch);
+  private async batchView(batch: BatchRow, policy?: BatchView['policy']): Promise<BatchView> {
     return {
       id: batch.id,
-      policy,
+      policy: policy ?? (await this.policyInfo(batch)),
       status: batch.status,
       scannedOn: batch.scannedOn,
       eligibleCount: batch.eligibleCount,
@@ -249,8 +246,7 @@ export class PolicyGrantService {
     const views: BatchView[] = [];
     for (const row of rows) {
       if (!infos.has(row.versionId)) infos.set(row.versionId, await this.policyInfo(row));
-      const view = await this.batchView(row, undefined);
-      views.push({ ...view, policy: infos.get(row.versionId)! });
+      views.push(await this.batchView(row, infos.get(row.versionId)));
     }
     return views;
   }

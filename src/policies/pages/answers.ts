@@ -95,6 +95,20 @@ export function listOptions(policies: readonly CompiledPolicy[], fact: string): 
   return [...values].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 }
 
+/** Facts the platform works out from others: to learn them, ask for what they come from. */
+const DERIVED_FROM: Readonly<Record<string, string>> = { ageMonths: 'establishedOn', industrySection: 'industry' };
+
+/** The questions to put for a report's missing facts, most useful first, each once; derived facts asked through their source. */
+export function questionsToAsk<Q extends { fact: string; label: { 'zh-CN': string; en: string } | null }>(questions: readonly Q[]): { fact: string; label: Q['label'] }[] {
+  const asked = new Map<string, Q['label']>();
+  for (const question of questions) {
+    const source = DERIVED_FROM[question.fact];
+    const fact = source ?? question.fact;
+    if (!asked.has(fact)) asked.set(fact, source ? null : question.label);
+  }
+  return [...asked].map(([fact, label]) => ({ fact, label }));
+}
+
 /** A query string's values as strings or lists of strings; anything else is dropped. */
 export function rawValues(input: unknown): Record<string, RawValue> {
   const values: Record<string, RawValue> = {};

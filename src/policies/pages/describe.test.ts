@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../core/i18n.js';
 import type { Leaf } from '../rules/evaluate.js';
-import { NONE_OF_THESE, parseAnswer, parseAnswers, regionFromChoice } from './answers.js';
+import { NONE_OF_THESE, parseAnswer, parseAnswers, questionsToAsk, regionFromChoice } from './answers.js';
 import { actualText, conditionLabel, conditionSentence, factNoun, formatValue, periodText, vocabulary } from './describe.js';
 
 const zh = vocabulary('zh-CN', translator('zh-CN'), [
@@ -79,6 +79,21 @@ describe('answers typed into the forms', () => {
     const { answers, problems } = parseAnswers({ 'q-employees': 'x', 'q-taxableIncome': '10', 'q-industry': '' }, { employees: 'number', taxableIncome: 'number', industry: 'industry' }, (fact) => `q-${fact}`);
     expect(answers).toEqual({ taxableIncome: 10 });
     expect(problems).toEqual([{ field: 'q-employees', message: 'policies.pages.input.number' }]);
+  });
+
+  it('asks for what a derived fact comes from, once, keeping the order of usefulness', () => {
+    const rent = { 'zh-CN': '月租金（元）', en: 'Monthly rent (yuan)' };
+    const asked = questionsToAsk([
+      { fact: 'ageMonths', label: null },
+      { fact: 'monthlyRent', label: rent },
+      { fact: 'establishedOn', label: null },
+      { fact: 'industrySection', label: null },
+    ]);
+    expect(asked).toEqual([
+      { fact: 'establishedOn', label: null },
+      { fact: 'monthlyRent', label: rent },
+      { fact: 'industry', label: null },
+    ]);
   });
 
   it('takes the county within the chosen province, else the province', () => {

@@ -7,7 +7,7 @@ import { ButtonLink, Form, InsetText, SummaryList, formBody, formList, formState
 import type { CompiledPolicy, MatchResult } from '../library/compiled.js';
 import type { EnterpriseMatchReport } from '../matching/service.js';
 import type { FactType } from '../rules/validate.js';
-import { listOptions, parseAnswers, type RawValue } from './answers.js';
+import { listOptions, parseAnswers, questionsToAsk, type RawValue } from './answers.js';
 import { FactInput, Notice, ResultGroup, ResultItem, policiesByVersion, policyHref, useWords } from './components.js';
 import { checkedEnterpriseId, type PolicyPageDeps } from './context.js';
 import { declaredFactsOf, factLabel, formatValue } from './describe.js';
@@ -45,7 +45,8 @@ export function MyPoliciesPage({ state }: { state: MyPoliciesState }) {
   const undetermined = report.results.filter((r) => r.outcome === 'undetermined');
   const ineligible = report.results.filter((r) => r.outcome === 'ineligible' && !r.nearMiss);
   const groupProps = { policies, facts: report.facts, words };
-  const options = (fact: string) => (report.questions.find((q) => q.fact === fact)?.type === 'list' ? listOptions(state.policies, fact) : []);
+  const questions = questionsToAsk(report.questions);
+  const options = (fact: string) => listOptions(state.policies, fact);
   return (
     <>
       <p className="caption">{report.enterprise.name}</p>
@@ -63,12 +64,12 @@ export function MyPoliciesPage({ state }: { state: MyPoliciesState }) {
       {nearMisses.length ? (
         <ResultGroup id="near-misses" title={t('policies.pages.group.nearMisses', { count: nearMisses.length })} lead={t('policies.pages.mine.nearMissesLead')} results={nearMisses} {...groupProps} />
       ) : null}
-      {report.questions.length ? (
+      {questions.length ? (
         <section aria-labelledby="questions-heading" id="questions">
           <h2 id="questions-heading">{t('policies.pages.mine.questions')}</h2>
           <p>{t('policies.pages.mine.questionsLead', { count: undetermined.length })}</p>
           <Form action={`${myPoliciesHref(enterpriseId)}/answers`}>
-            {report.questions.map((question) => (
+            {questions.map((question) => (
               <FactInput
                 key={question.fact}
                 fact={question.fact}

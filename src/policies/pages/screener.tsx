@@ -8,7 +8,7 @@ import type { CompiledPolicy, MatchResult } from '../library/compiled.js';
 import type { MatchReport } from '../matching/service.js';
 import type { FactValue } from '../rules/evaluate.js';
 import type { FactType } from '../rules/validate.js';
-import { listOptions, parseAnswers, rawOf, rawValues, regionFromChoice, type AnswerProblem, type RawValue } from './answers.js';
+import { listOptions, parseAnswers, questionsToAsk, rawOf, rawValues, regionFromChoice, type AnswerProblem, type RawValue } from './answers.js';
 import { FactInput, RegionChoice, ResultGroup, ResultItem, policiesByVersion, policyHref, useWords } from './components.js';
 import type { PolicyPageDeps } from './context.js';
 import { declaredFactsOf } from './describe.js';
@@ -73,7 +73,7 @@ function Results({ state, report }: { state: ScreenerState; report: MatchReport 
   const nearMisses = report.results.filter((r) => r.outcome === 'ineligible' && r.nearMiss);
   const undetermined = report.results.filter((r) => r.outcome === 'undetermined');
   const ineligible = report.results.filter((r) => r.outcome === 'ineligible' && !r.nearMiss);
-  const questions = report.questions.slice(0, QUESTIONS_SHOWN);
+  const questions = questionsToAsk(report.questions).slice(0, QUESTIONS_SHOWN);
   const claim = (result: MatchResult) => <LoginToClaim result={result} signedIn={state.signedIn} />;
   const groupProps = { policies: state.policies, facts, words };
   return (

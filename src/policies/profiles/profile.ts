@@ -111,7 +111,7 @@ export function checkProfile(input: ProfileInput, field = ''): StoredProfile {
   }
 
   for (const key of Object.keys(given)) {
-    if (!(key in BUILTIN_FACTS) || DATE_DEPENDENT.has(key)) problems.push({ field: at(key), message: 'field.unexpected' });
+    if (!Object.hasOwn(BUILTIN_FACTS, key) || DATE_DEPENDENT.has(key)) problems.push({ field: at(key), message: 'field.unexpected' });
   }
 
   const region = given.region;
@@ -164,7 +164,8 @@ export function checkProfile(input: ProfileInput, field = ''): StoredProfile {
 
   for (const [declaredName, value] of Object.entries(input.declared ?? {})) {
     const path = `${field}/declared/${declaredName}`;
-    if (!DECLARED_NAME.test(declaredName) || declaredName in BUILTIN_FACTS) {
+    // Names such as `constructor` would read Object.prototype where the fact is missing.
+    if (!DECLARED_NAME.test(declaredName) || Object.hasOwn(BUILTIN_FACTS, declaredName) || declaredName in Object.prototype) {
       problems.push({ field: path, message: 'policies.profile.declaredName', params: { name: declaredName } });
       continue;
     }

@@ -117,7 +117,7 @@ describe('enterprise profiles', () => {
           qualifications: ['', 'x\u0000'],
           ageMonths: 3,
         } as ProfileInput['facts'],
-        declared: { region: 'x', Bad: 1, exportShare: Number.POSITIVE_INFINITY, certifications: ['a', 2] as unknown as string[] },
+        declared: { region: 'x', Bad: 1, constructor: 2, exportShare: Number.POSITIVE_INFINITY, certifications: ['a', 2] as unknown as string[] },
       }),
     );
     expect(problems).toEqual([
@@ -135,6 +135,7 @@ describe('enterprise profiles', () => {
       '/facts/qualifications/1 field.nulCharacter',
       '/declared/region policies.profile.declaredName',
       '/declared/Bad policies.profile.declaredName',
+      '/declared/constructor policies.profile.declaredName',
       '/declared/exportShare policies.profile.declaredValue',
       '/declared/certifications policies.profile.declaredValue',
     ]);

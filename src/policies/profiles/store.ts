@@ -108,7 +108,7 @@ function rowsOf({ uscc, name, facts }: StoredProfile, updatedAt: string): Profil
   }
   const declared: EnterpriseDeclaredFactsTable[] = [];
   for (const [factName, value] of Object.entries(facts)) {
-    if (factName in SCALAR_FACT_COLUMNS || factName === QUALIFICATIONS || value === undefined) continue;
+    if (Object.hasOwn(SCALAR_FACT_COLUMNS, factName) || factName === QUALIFICATIONS || value === undefined) continue;
     if (Array.isArray(value)) {
       declared.push({ uscc, name: factName, kind: 'list', numberValue: null, textValue: null });
       addItems(factName, value);

@@ -141,6 +141,12 @@ describe('tricky cases, on this engine, the compiled evaluator and the interpret
     expect(await scanEligible(db, rule, { on, regions: [] })).toEqual([]);
   });
 
+  it('a rule names only built-in or declared facts, and is evaluated on a real date', () => {
+    expect(() => outcomeSql({ fact: 'exportShare', op: 'exists', value: true }, { on })).toThrow(/neither built in nor declared/);
+    expect(() => outcomeSql({ fact: 'toString', op: 'exists', value: true }, { on, declared: DECLARED_FACTS })).toThrow(/neither built in nor declared/);
+    expect(() => outcomeSql({ fact: 'ageMonths', op: 'gte', value: 12 }, { on: '2024-02-30' })).toThrow(/YYYY-MM-DD/);
+  });
+
   it('rule values are bound, never spliced into the SQL', () => {
     const nasty = "'); DROP TABLE enterprise_facts; --";
     const compiled = db

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../core/db.js';
+import { isIsoDate } from '../../reference/dates.js';
 import { isKnownRegion, NATIONWIDE_REGION_CODE } from '../../reference/regions.js';
 import { getIndustry } from '../../reference/industries.js';
 import { SCALAR_FACT_COLUMNS, type ScalarColumnKind } from '../profiles/store.js';
@@ -252,14 +253,19 @@ function compile(condition: Condition, options: RuleSqlOptions): RawBuilder<SqlB
   if ('all' in condition) return sql<SqlBool>`(${sql.join(condition.all.map((c) => compile(c, options)), sql` AND `)})`;
   if ('any' in condition) return sql<SqlBool>`(${sql.join(condition.any.map((c) => compile(c, options)), sql` OR `)})`;
   if ('not' in condition) return sql<SqlBool>`(NOT ${compile(condition.not, options)})`;
-  if (condition.fact in BUILTIN_FACTS) return builtinLeaf(condition, options);
-  if (options.declared?.[condition.fact] !== undefined) return declaredLeaf(condition);
+  if (Object.hasOwn(BUILTIN_FACTS, condition.fact)) return builtinLeaf(condition, options);
+  if (options.declared && Object.hasOwn(options.declared, condition.fact)) return declaredLeaf(condition);
   throw new Error(`The rule names ${condition.fact}, which is neither built in nor declared`);
+}
+
+function checkedOptions<Options extends RuleSqlOptions>(options: Options): Options {
+  if (!isIsoDate(options.on)) throw new Error(`Rules are evaluated on a date (YYYY-MM-DD), not ${options.on}`);
+  return options;
 }
 
 /** The rule as a SQL truth value over the facts table aliased `f`: TRUE, FALSE, or NULL when undetermined. */
 export function conditionSql(condition: Condition, options: RuleSqlOptions): RawBuilder<SqlBool> {
-  return compile(condition, options);
+  return compile(condition, checkedOptions(options));
 }
 
 /** The rule's outcome per enterprise, as the interpreter names it. */
@@ -267,7 +273,7 @@ export function outcomeSql(condition: Condition, options: RuleSqlOptions): RawBu
   const eligible: Outcome = 'eligible';
   const ineligible: Outcome = 'ineligible';
   const undetermined: Outcome = 'undetermined';
-  return sql<Outcome>`(CASE ${compile(condition, options)} WHEN TRUE THEN ${sql.lit(eligible)} WHEN FALSE THEN ${sql.lit(ineligible)} ELSE ${sql.lit(undetermined)} END)`;
+  return sql<Outcome>`(CASE ${compile(condition, checkedOptions(options))} WHEN TRUE THEN ${sql.lit(eligible)} WHEN FALSE THEN ${sql.lit(ineligible)} ELSE ${sql.lit(undetermined)} END)`;
 }
 
 export interface ScanOptions extends RuleSqlOptions {
@@ -277,7 +283,7 @@ export interface ScanOptions extends RuleSqlOptions {
 
 /** The query scanEligible runs, for callers that page through it or ask the planner how it runs. */
 export function eligibleQuery(db: Db, condition: Condition, options: ScanOptions) {
-  let query = db.selectFrom('enterpriseFacts as f').select('f.uscc').where(compile(condition, options));
+  let query = db.selectFrom('enterpriseFacts as f').select('f.uscc').where(compile(condition, checkedOptions(options)));
   if (options.regions) query = query.where(toSql(options.regions.length === 0 ? false : regionWithin([...options.regions])));
   return query.orderBy('f.uscc');
 }

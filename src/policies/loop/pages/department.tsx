@@ -7,7 +7,7 @@ import { queryOf } from '../../../identity/pages/context.js';
 import { Button, Form, InsetText, SummaryList, Table, TextArea, formBody, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../../web/page.js';
 import type { PolicyAnalyticsService } from '../analytics.js';
 import type { PolicyInquiryService } from '../inquiries.js';
-import { ANSWER_MAX, type AnalyticsOverview, type InquiryView, type PolicyAnalyticsView } from '../schema.js';
+import { ANSWER_MAX, INQUIRY_WORKING_DAYS, type AnalyticsOverview, type InquiryView, type PolicyAnalyticsView } from '../schema.js';
 import { CODE_PATTERN, DueOn, InquirySummary, Notice, OverdueTag, checkedId, inLocale, scoreKey, pageOfficer, when } from './components.js';
 
 const FILTERS = {
@@ -31,7 +31,7 @@ function InquiryList({ inquiries, total, filter }: { inquiries: InquiryView[]; t
   return (
     <>
       <h1>{t('policies.loop.page.department.title')}</h1>
-      <p className="lead">{t('policies.loop.page.department.lead')}</p>
+      <p className="lead">{t('policies.loop.page.department.lead', { days: INQUIRY_WORKING_DAYS })}</p>
       <nav aria-label={t('policies.loop.page.department.filters')}>
         <ul className="filter-links">
           {(Object.keys(FILTERS) as FilterName[]).map((name) => (

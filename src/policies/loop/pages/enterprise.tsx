@@ -6,7 +6,7 @@ import { pageAccount, queryOf } from '../../../identity/pages/context.js';
 import { Button, Checkboxes, Form, InsetText, Radios, Select, Table, TextArea, formBody, formList, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../../web/page.js';
 import { inquiriesPath, inquiryPath, type PolicyInquiryService } from '../inquiries.js';
 import type { PolicyPushService, PushSettings } from '../push.js';
-import { COMMENT_MAX, QUESTION_MAX, type InquiryView } from '../schema.js';
+import { COMMENT_MAX, INQUIRY_WORKING_DAYS, QUESTION_MAX, type InquiryView } from '../schema.js';
 import { CODE_PATTERN, DueOn, InquirySummary, Notice, checkedId, inLocale, useScoreOptions, when } from './components.js';
 
 type AskContext = Awaited<ReturnType<PolicyInquiryService['askContext']>>;
@@ -21,7 +21,7 @@ function InquiriesPage({ context, inquiries, selected, notice }: { context: AskC
       <p className="caption">{enterprise.name}</p>
       <h1>{t('policies.loop.page.inquiries.title')}</h1>
       <Notice text={notice} />
-      <p className="lead">{t('policies.loop.page.inquiries.lead')}</p>
+      <p className="lead">{t('policies.loop.page.inquiries.lead', { days: INQUIRY_WORKING_DAYS })}</p>
       <h2 id="ask">{t('policies.loop.page.inquiries.ask')}</h2>
       {context.policies.length === 0 ? (
         <InsetText>{t('policies.loop.page.inquiries.noPolicies')}</InsetText>
