@@ -108,6 +108,9 @@ export class PolicyMatchingService {
     // Derived from the profile as of today; recomputed below for the date asked about.
     delete declared.ageMonths;
     delete declared.industrySection;
+    // An empty list on the profile means the enterprise has named none, not that it holds none:
+    // the authority's list (high-tech certification and the like) stands.
+    if (Array.isArray(declared.qualifications) && declared.qualifications.length === 0) delete declared.qualifications;
     for (const row of declarations) declared[row.fact] = JSON.parse(row.value) as FactValue;
     return deriveFacts(mergeFacts(authority, declared, this.sourceResolver(policies)), on);
   }

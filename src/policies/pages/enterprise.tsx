@@ -53,6 +53,19 @@ export function MyPoliciesPage({ state }: { state: MyPoliciesState }) {
       <h1>{t('policies.pages.mine.title')}</h1>
       <Notice text={state.saved ? t('policies.pages.mine.saved') : undefined} />
       <p className="lead">{t('policies.pages.mine.lead', { date: report.on })}</p>
+      <nav aria-label={t('policies.pages.mine.related')}>
+        <ul className="inline-links">
+          <li>
+            <a href={`/enterprises/${enterpriseId}/benefits`}>{t('policies.pages.mine.benefits')}</a>
+          </li>
+          <li>
+            <a href={`/enterprises/${enterpriseId}/policy-inquiries`}>{t('policies.pages.mine.inquiries')}</a>
+          </li>
+          <li>
+            <a href={`/enterprises/${enterpriseId}/policy-notifications`}>{t('policies.pages.mine.notifications')}</a>
+          </li>
+        </ul>
+      </nav>
       <p>
         {t('policies.pages.screener.summary', { total: report.results.length, eligible: eligible.length, nearMisses: nearMisses.length, undetermined: undetermined.length, ineligible: ineligible.length })}
       </p>
