@@ -67,6 +67,8 @@ type ClaimRowView = Pick<ClaimRow, 'id' | 'enterpriseId' | 'uscc' | 'outcome' | 
 const policyInfo = (policy: CompiledPolicy): PolicyInfo => ({ code: policy.document.code, title: policy.document.title, version: policy.version });
 
 const MAX_KEY = 80;
+/** A claim in progress longer than this is taken to have been cut off (the process stopped). */
+const RESERVATION_STALE_MS = 2 * 60_000;
 const LISTED_CLAIMS = 100;
 /** Keys of applications made by claims, apart from those the same account uses for plain applications. */
 const applicationKey = (key: string) => `policy-claim:${key}`;
@@ -188,6 +190,19 @@ export class PolicyClaimService {
     const earlier = await this.store.claimByKey(principal.accountId, idempotencyKey);
     if (earlier) return { created: false, claim: await this.sameClaim(principal, earlier, enterpriseId, code) };
 
+    await this.deps.enterprises.authorize(principal, enterpriseId, 'policies');
+    const policyId = (await this.deps.library.published(code)).policyId;
+    const reservedAt = this.platform.clock.now().toISOString();
+    const staleBefore = new Date(this.platform.clock.now().getTime() - RESERVATION_STALE_MS).toISOString();
+    if (!(await this.store.reserveClaim(enterpriseId, policyId, reservedAt, staleBefore))) throw conflict('claimInProgress', 'policies.benefits.claim.inProgress', { code });
+    try {
+      return await this.claimReserved(principal, enterpriseId, code, input, idempotencyKey);
+    } finally {
+      await this.store.releaseClaim(enterpriseId, policyId, reservedAt);
+    }
+  }
+
+  private async claimReserved(principal: SessionPrincipal, enterpriseId: string, code: string, input: ClaimInput, idempotencyKey: string): Promise<{ created: boolean; claim: ClaimView }> {
     const preview = await this.preview(principal, enterpriseId, code);
     if (preview.blocker) throw preview.blocker;
     const { policy, result, item } = preview;

@@ -191,8 +191,10 @@ describe('grants without application (免申即享)', () => {
     const response = await approve(officers.reviewer.cookie, stale.id);
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('batchOutdated');
-    // Under the new version everyone qualifies again, at the new ratio.
-    expect((await scan(officers.author.cookie)).json()).toMatchObject({ policy: { version: 2 }, eligibleCount: 5, totalAmount: 24_066.92 });
+    // A new version (here a changed ratio) never pays those already granted the policy a second time.
+    const rescanned = (await scan(officers.author.cookie)).json();
+    expect(rescanned).toMatchObject({ policy: { version: 2 }, eligibleCount: 0, totalAmount: 0 });
+    expect(rescanned.alreadyGrantedCount).toBeGreaterThan(0);
   });
 
   it('only a published automatic policy is granted by scanning', async () => {

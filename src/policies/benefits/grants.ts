@@ -172,7 +172,7 @@ export class PolicyGrantService {
     let after: string | null = null;
     let disagreements = 0;
     for (;;) {
-      const found = await this.store.eligibleAfter(condition, compiled.versionId, after, SCAN_CHUNK);
+      const found = await this.store.eligibleAfter(condition, compiled.policyId, after, SCAN_CHUNK);
       if (found.length === 0) break;
       after = found.at(-1)!.uscc;
       const facts = await this.deps.profiles.factsOfMany(
@@ -197,10 +197,13 @@ export class PolicyGrantService {
       await this.store.insertBatchRows(rows);
     }
     if (disagreements) this.platform.logger.error({ code, versionId: compiled.versionId, disagreements }, 'population scan and interpreter disagree');
-    batch.alreadyGrantedCount = await this.store.grantedAmong(condition, compiled.versionId);
+    batch.alreadyGrantedCount = await this.store.grantedAmong(condition, compiled.policyId);
     batch.status = 'review';
     batch.completedAt = this.nowIso();
-    await this.store.transaction(async (tx) => {
+    const stillScanning = await this.store.transaction(async (tx) => {
+      await this.platform.dialect.lockName(tx, `policy-grants:${batch.policyId}`);
+      // Discarded while the scan ran: the rows written since are removed below, and the batch stays discarded.
+      if ((await this.store.batchById(batch.id, tx))?.status !== 'scanning') return false;
       const { status, eligibleCount, totalAmountFen, unpricedCount, alreadyGrantedCount, completedAt } = batch;
       await this.store.updateBatch(tx, batch.id, { status, eligibleCount, totalAmountFen, unpricedCount, alreadyGrantedCount, completedAt });
       await this.platform.audit.record(
@@ -211,7 +214,12 @@ export class PolicyGrantService {
         },
         tx,
       );
+      return true;
     });
+    if (!stillScanning) {
+      await this.store.transaction((tx) => this.store.deleteBatchRows(tx, batch.id));
+      throw conflict('batchNotInReview', 'policies.benefits.batch.notInReview');
+    }
     return this.batchView(batch, { code, title: document.title, versionId: compiled.versionId, version: compiled.version });
   }
 
@@ -256,7 +264,7 @@ export class PolicyGrantService {
     const batch = await this.ownedBatch(actor, batchId);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(Math.max(1, page.limit ?? 50), PAGE_LIMIT);
-    const rows = await this.store.batchRows(batch.id, batch.versionId, offset, limit);
+    const rows = await this.store.batchRows(batch.id, batch.policyId, offset, limit);
     return {
       batch: await this.batchView(batch),
       total: batch.eligibleCount,

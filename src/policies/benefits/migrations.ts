@@ -11,6 +11,16 @@ import type { PlatformMigration } from '../../core/migrate.js';
 export const policyBenefitsMigration: PlatformMigration = {
   name: '0540-policy-benefits',
   async up(db, dialect) {
+    // Held while one claim of a policy for an enterprise is being made, so that two made at once
+    // (the representative and an agent, two tabs) cannot both pass the "one claim at a time" check.
+    await db.schema
+      .createTable('policy_claim_reservations')
+      .addColumn('enterprise_id', 'text', (c) => c.notNull())
+      .addColumn('policy_id', 'text', (c) => c.notNull())
+      .addColumn('reserved_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('policy_claim_reservations_pk', ['enterprise_id', 'policy_id'])
+      .execute();
+
     await db.schema
       .createTable('policy_claims')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -74,10 +84,10 @@ export const policyBenefitsMigration: PlatformMigration = {
       .addColumn('amount_fen', dialect.bigint)
       .addColumn('granted_at', 'text', (c) => c.notNull())
       .addColumn('notified_at', 'text')
-      .addPrimaryKeyConstraint('policy_grants_pk', ['version_id', 'uscc'])
+      .addPrimaryKeyConstraint('policy_grants_pk', ['policy_id', 'uscc'])
       .execute();
     await db.schema.createIndex('policy_grants_uscc').on('policy_grants').columns(['uscc', 'granted_at']).execute();
-    await db.schema.createIndex('policy_grants_policy').on('policy_grants').column('policy_id').execute();
+    await db.schema.createIndex('policy_grants_version').on('policy_grants').column('version_id').execute();
     await db.schema.createIndex('policy_grants_batch').on('policy_grants').columns(['batch_id', 'uscc']).execute();
   },
 };

@@ -3,6 +3,12 @@ import type { Db, Tx } from '../../core/db.js';
 import '../library/store.js';
 import '../profiles/store.js';
 
+export interface PolicyClaimReservationsTable {
+  enterpriseId: string;
+  policyId: string;
+  reservedAt: string;
+}
+
 export interface PolicyClaimsTable {
   id: string;
   uscc: string;
@@ -64,6 +70,7 @@ export interface PolicyGrantsTable {
 declare module '../../core/db.js' {
   interface Tables {
     policyClaims: PolicyClaimsTable;
+    policyClaimReservations: PolicyClaimReservationsTable;
     policyGrantBatches: PolicyGrantBatchesTable;
     policyGrantBatchRows: PolicyGrantBatchRowsTable;
     policyGrants: PolicyGrantsTable;
@@ -122,13 +129,46 @@ export class BenefitsStore {
       .execute();
   }
 
+  /**
+   * Reserves the right to claim a policy for an enterprise. A reservation older than `staleBefore`
+   * (a process that stopped half-way) is taken over. False when another claim holds it.
+   */
+  async reserveClaim(enterpriseId: string, policyId: string, nowIso: string, staleBefore: string): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('policyClaimReservations')
+      .values({ enterpriseId, policyId, reservedAt: nowIso })
+      .onConflict((oc) => oc.columns(['enterpriseId', 'policyId']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+    const taken = await this.db
+      .updateTable('policyClaimReservations')
+      .set({ reservedAt: nowIso })
+      .where('enterpriseId', '=', enterpriseId)
+      .where('policyId', '=', policyId)
+      .where('reservedAt', '<', staleBefore)
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
+  }
+
+  async releaseClaim(enterpriseId: string, policyId: string, reservedAt: string): Promise<void> {
+    await this.db.deleteFrom('policyClaimReservations').where('enterpriseId', '=', enterpriseId).where('policyId', '=', policyId).where('reservedAt', '=', reservedAt).execute();
+  }
+
   /** Claims and grants of a policy, all versions (the owner's analytics). */
-  async countsFor(policyId: string): Promise<{ claims: number; grants: number }> {
-    const [claims, grants] = await Promise.all([
+  async countsFor(policyId: string): Promise<{ claims: number; grants: number; scannedEligible: number | null }> {
+    const [claims, grants, scan] = await Promise.all([
       this.db.selectFrom('policyClaims').select((eb) => eb.fn.countAll<number>().as('count')).where('policyId', '=', policyId).executeTakeFirstOrThrow(),
       this.db.selectFrom('policyGrants').select((eb) => eb.fn.countAll<number>().as('count')).where('policyId', '=', policyId).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('policyGrantBatches')
+        .select(['eligibleCount', 'alreadyGrantedCount'])
+        .where('policyId', '=', policyId)
+        .where('status', 'in', ['review', 'approved'])
+        .orderBy('completedAt', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     ]);
-    return { claims: Number(claims.count), grants: Number(grants.count) };
+    return { claims: Number(claims.count), grants: Number(grants.count), scannedEligible: scan ? Number(scan.eligibleCount) + Number(scan.alreadyGrantedCount) : null };
   }
 
   // Batches
@@ -151,26 +191,26 @@ export class BenefitsStore {
 
   /**
    * The next enterprises (by USCC, after `after`) for which the compiled rule is TRUE and which
-   * have no grant under the version yet. Keyset paging walks the USCC key once across all calls,
+   * have no grant of the policy yet (under any version: a corrected text must not pay twice). Keyset paging walks the USCC key once across all calls,
    * so a scan of any size holds one chunk at a time.
    */
-  eligibleAfter(condition: RawBuilder<SqlBool>, versionId: string, after: string | null, limit: number) {
+  eligibleAfter(condition: RawBuilder<SqlBool>, policyId: string, after: string | null, limit: number) {
     let query = this.db
       .selectFrom('enterpriseFacts as f')
       .select(['f.uscc', 'f.name'])
       .where(condition)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('policyGrants as g').select(sql.lit(1).as('one')).where('g.versionId', '=', versionId).whereRef('g.uscc', '=', 'f.uscc'))),
+        not(exists(selectFrom('policyGrants as g').select(sql.lit(1).as('one')).where('g.policyId', '=', policyId).whereRef('g.uscc', '=', 'f.uscc'))),
       );
     if (after !== null) query = query.where('f.uscc', '>', after);
     return query.orderBy('f.uscc').limit(limit).execute();
   }
 
-  /** How many enterprises the rule finds eligible that were granted under the version already. */
-  async grantedAmong(condition: RawBuilder<SqlBool>, versionId: string): Promise<number> {
+  /** How many enterprises the rule finds eligible that were granted the policy already. */
+  async grantedAmong(condition: RawBuilder<SqlBool>, policyId: string): Promise<number> {
     const row = await this.db
       .selectFrom('enterpriseFacts as f')
-      .innerJoin('policyGrants as g', (join) => join.onRef('g.uscc', '=', 'f.uscc').on('g.versionId', '=', versionId))
+      .innerJoin('policyGrants as g', (join) => join.onRef('g.uscc', '=', 'f.uscc').on('g.policyId', '=', policyId))
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where(condition)
       .executeTakeFirstOrThrow();
@@ -186,10 +226,10 @@ export class BenefitsStore {
   }
 
   /** One page of a batch, by USCC, each row saying whether it has been granted (from this batch or another). */
-  batchRows(batchId: string, versionId: string, offset: number, limit: number) {
+  batchRows(batchId: string, policyId: string, offset: number, limit: number) {
     return this.db
       .selectFrom('policyGrantBatchRows as r')
-      .leftJoin('policyGrants as g', (join) => join.onRef('g.uscc', '=', 'r.uscc').on('g.versionId', '=', versionId))
+      .leftJoin('policyGrants as g', (join) => join.onRef('g.uscc', '=', 'r.uscc').on('g.policyId', '=', policyId))
       .select(['r.uscc', 'r.name', 'r.amountFen', 'g.batchId as grantedByBatch'])
       .where('r.batchId', '=', batchId)
       .orderBy('r.uscc')
@@ -212,8 +252,8 @@ export class BenefitsStore {
   // Grants
 
   /**
-   * Grants every row of the batch in one INSERT ... SELECT; an enterprise already granted under
-   * the version (by an earlier batch) is skipped by the primary key, never granted twice.
+   * Grants every row of the batch in one INSERT ... SELECT; an enterprise already granted the
+   * policy (by an earlier batch, under any version) is skipped by the primary key, never granted twice.
    */
   async grantBatch(tx: Tx, batch: Pick<BatchRow, 'id' | 'versionId' | 'policyId'>, grantedAt: string): Promise<void> {
     await tx
@@ -234,7 +274,7 @@ export class BenefitsStore {
           ])
           .where('r.batchId', '=', batch.id),
       )
-      .onConflict((oc) => oc.columns(['versionId', 'uscc']).doNothing())
+      .onConflict((oc) => oc.columns(['policyId', 'uscc']).doNothing())
       .execute();
   }
 

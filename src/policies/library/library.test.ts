@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../core/testing.js';
 import { departmentWithItem } from '../../applications/testing.js';
+import { createServices } from '../../services.js';
 import { enterpriseWithFacts, policyDepartment, policyFile, samplePolicy } from '../testing.js';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -155,6 +156,20 @@ describe('policy library: import, review, publication, versions', () => {
     const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/policies/screen', headers: { 'accept-language': 'en' }, payload: { answers: { region: '999999', turnover: 3 } } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().errors.map((f: { field: string }) => f.field).sort()).toEqual(['/region', '/turnover']);
+    // Names of Object.prototype's members are unknown facts like any other, not a server error.
+    const inherited = await t.app.inject({ method: 'POST', url: '/api/v1/policies/screen', payload: { answers: { toString: 'x', constructor: 1 } } });
+    expect(inherited.statusCode).toBe(400);
+  });
+
+  it("the operator's import with publication refuses the whole file when one policy could not be published", async () => {
+    const services = createServices(t.platform);
+    const good = samplePolicy();
+    const unclaimable = samplePolicy({ mode: 'apply' });
+    const refused = services.policyLibrary.importAsOperator(officers.department.code, policyFile([good, unclaimable]), { publish: true });
+    await expect(refused).rejects.toMatchObject({ status: 422, fields: [{ field: '/policies/1/serviceItem' }] });
+    expect(await services.policyLibrary.store.policyByCode(good.code)).toBeUndefined();
+    const report = await services.policyLibrary.importAsOperator(officers.department.code, policyFile([good]), { publish: true });
+    expect(report).toMatchObject({ created: [good.code], published: [good.code] });
   });
 
   it('matching follows the date: a policy out of force is not offered', async () => {

@@ -92,7 +92,7 @@ function declaredFactsOf(document: PolicyDocument, declared: readonly DeclaredFa
 export class PolicyLibraryService {
   readonly store: PolicyLibraryStore;
   private compiled: { revision: number; policies: CompiledPolicy[] } | null = null;
-  private loading: Promise<CompiledPolicy[]> | null = null;
+  private loading: { revision: number; promise: Promise<CompiledPolicy[]> } | null = null;
   private readonly publishedListeners: ((event: PublishedEvent) => Promise<void>)[] = [];
 
   constructor(
@@ -154,13 +154,27 @@ export class PolicyLibraryService {
     const department = await this.identity.store.departmentByCode(departmentCode);
     if (!department) throw notFound('departmentNotFound', 'policies.department.notFound', { code: departmentCode });
     const operator = { audit: { type: 'system' as const, id: options.operator ?? 'cli', label: options.operator ?? 'tongban policy import' }, id: `operator:${options.operator ?? 'cli'}` };
+    if (options.publish) {
+      // Every policy must be publishable before anything is imported: a file half published is
+      // worse than one refused whole.
+      const parsed = parsePolicyFile(input, IMPORT_OPTIONS);
+      if (!parsed.ok) throw invalidFile(parsed.problems);
+      const problems: ImportProblem[] = [];
+      for (const [index, document] of parsed.file.policies.entries()) {
+        for (const problem of await this.publicationProblems(document, declaredFactsOf(document, parsed.file.facts ?? []))) {
+          problems.push({ ...problem, path: problem.path.replace(/^\/policies\/0/, `/policies/${index}`) });
+        }
+      }
+      if (problems.length) throw invalidFile(problems);
+    }
     const report = await this.importInto(department.id, operator, input);
     const published: string[] = [];
     if (options.publish) {
-      for (const code of [...report.created, ...report.revised]) {
+      for (const code of [...report.created, ...report.revised, ...report.unchanged]) {
         const policy = (await this.store.policyByCode(code))!;
         const latest = (await this.store.version(policy.id, policy.latestVersion))!;
-        await this.publishVersion(policy, latest, { reviewedBy: operator.id, reviewComment: null }, operator.audit);
+        if (latest.status !== 'draft') continue;
+        await this.publishVersion(policy, latest, 'draft', { reviewedBy: operator.id, reviewComment: null }, operator.audit);
         published.push(code);
       }
     }
@@ -310,18 +324,26 @@ export class PolicyLibraryService {
       await this.store.updateVersion(tx, latest.id, { status: 'rejected', ...review });
       await this.platform.audit.record({ action: 'policies.rejected', actor: actorOf(actor), detail: { code, versionId: latest.id, version: latest.version } }, tx);
     });
-    if (decision.approve) await this.publishVersion(policy, latest, { reviewedBy: reviewer, reviewComment: decision.comment?.trim() || null }, actorOf(actor));
+    if (decision.approve) await this.publishVersion(policy, latest, 'inReview', { reviewedBy: reviewer, reviewComment: decision.comment?.trim() || null }, actorOf(actor));
     return this.latestView(code);
   }
 
-  private async publishVersion(policy: PolicyRow, version: PolicyVersionRow, review: { reviewedBy: string; reviewComment: string | null }, actor: AuditActor): Promise<void> {
+  private async publishVersion(
+    policy: PolicyRow,
+    version: PolicyVersionRow,
+    expectedStatus: 'inReview' | 'draft',
+    review: { reviewedBy: string; reviewComment: string | null },
+    actor: AuditActor,
+  ): Promise<void> {
     const document = JSON.parse(version.document) as PolicyDocument;
     await this.checkPublishable(document, JSON.parse(version.declaredFacts) as DeclaredFact[]);
     const nowIso = this.nowIso();
     await this.store.transaction(async (tx) => {
       await this.platform.dialect.lockName(tx, `policy:${policy.id}`);
       const current = await this.store.policyById(policy.id, tx);
-      if (current?.latestVersion !== version.version) throw conflict('notInReview', 'policies.review.notInReview', { code: policy.code });
+      // Another reviewer may have rejected or published it since it was read.
+      const stillThere = await this.store.versionById(version.id, tx);
+      if (current?.latestVersion !== version.version || stillThere?.status !== expectedStatus) throw conflict('notInReview', 'policies.review.notInReview', { code: policy.code });
       if (current.publishedVersionId) await this.store.updateVersion(tx, current.publishedVersionId, { status: 'superseded' });
       await this.store.updateVersion(tx, version.id, { status: 'published', publishedAt: nowIso, reviewedAt: nowIso, ...review });
       await this.store.updatePolicy(tx, policy.id, { status: 'published', publishedVersionId: version.id, updatedAt: nowIso, ...this.summaryColumns(document) });
@@ -338,6 +360,12 @@ export class PolicyLibraryService {
   }
 
   private async checkPublishable(document: PolicyDocument, declaredFacts: DeclaredFact[]): Promise<void> {
+    const problems = await this.publicationProblems(document, declaredFacts);
+    if (problems.length) throw new AppError(422, 'notPublishable', 'error.validation.title', 'policies.review.notPublishable', { count: problems.length }, problemFields(problems));
+  }
+
+  /** What stands in the way of publishing a version, with paths as in a one-policy file. */
+  private async publicationProblems(document: PolicyDocument, declaredFacts: DeclaredFact[]): Promise<ImportProblem[]> {
     const problems: ImportProblem[] = [];
     const parsed = parsePolicyFile({ format: 'tongban-policy/1', facts: declaredFacts, policies: [document] }, IMPORT_OPTIONS);
     if (!parsed.ok) problems.push(...parsed.problems);
@@ -353,7 +381,7 @@ export class PolicyLibraryService {
         if (sourceOf(fact) === 'declared') problems.push({ path: '/policies/0/eligibility', code: 'selfDeclaredFactInAutomatic', detail: { fact } });
       }
     }
-    if (problems.length) throw new AppError(422, 'notPublishable', 'error.validation.title', 'policies.review.notPublishable', { count: problems.length }, problemFields(problems));
+    return problems;
   }
 
   async withdraw(actor: SessionPrincipal, code: string): Promise<void> {
@@ -443,7 +471,9 @@ export class PolicyLibraryService {
   async library(): Promise<CompiledPolicy[]> {
     const revision = await this.store.revision();
     if (this.compiled?.revision === revision) return this.compiled.policies;
-    this.loading ??= (async () => {
+    // A load that began before this revision was read may miss what was just published.
+    if (this.loading?.revision !== undefined && this.loading.revision < revision) this.loading = null;
+    this.loading ??= { revision, promise: (async () => {
       try {
         const rows = await this.store.publishedVersions();
         const policies = rows.map((row) =>
@@ -456,12 +486,12 @@ export class PolicyLibraryService {
             declaredFacts: JSON.parse(row.declaredFacts) as DeclaredFact[],
           }),
         );
-        this.compiled = { revision, policies };
+        if (!this.compiled || this.compiled.revision < revision) this.compiled = { revision, policies };
         return policies;
       } finally {
-        this.loading = null;
+        if (this.loading?.revision === revision) this.loading = null;
       }
-    })();
-    return this.loading;
+    })() };
+    return this.loading.promise;
   }
 }

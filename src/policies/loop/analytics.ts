@@ -13,7 +13,11 @@ import type { PolicyLoopStore } from './store.js';
  * policy, as the benefits part of the zone counts them. Absent until that part is wired in.
  */
 export interface BenefitCounts {
-  countsFor(policyId: string): Promise<{ claims: number; grants: number }>;
+  /**
+   * Claims and grants of a policy; for grants without application also how many enterprises the
+   * latest completed scan found eligible (those granted before included), null before any scan.
+   */
+  countsFor(policyId: string): Promise<{ claims: number; grants: number; scannedEligible?: number | null }>;
 }
 
 export interface AnalyticsDeps {
@@ -79,7 +83,17 @@ export class PolicyAnalyticsService {
       matches: { ...matches, total: matches.eligible + matches.ineligible + matches.undetermined },
       nearMisses: { total: nearMisses.reduce((sum, c) => sum + c.enterprises, 0), byCondition: nearMisses },
       benefits: { available: benefits !== null, claims: benefits?.claims ?? null, grants: benefits?.grants ?? null },
-      uptakeRate: benefits && matches.eligible > 0 ? round((benefits.claims + benefits.grants) / matches.eligible, 4) : null,
+      // Like over like: grants over the population a scan found eligible (automatic policies reach
+      // enterprises without platform accounts), claims over the platform enterprises found eligible.
+      uptakeRate: !benefits
+        ? null
+        : shown.document.mode === 'automatic'
+          ? benefits.scannedEligible
+            ? round(benefits.grants / benefits.scannedEligible, 4)
+            : null
+          : matches.eligible > 0
+            ? round((benefits.claims + benefits.grants) / matches.eligible, 4)
+            : null,
       inquiries: {
         total: inquiries.total,
         open: inquiries.open,

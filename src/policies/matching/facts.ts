@@ -97,7 +97,8 @@ export function checkAnswers(input: Record<string, unknown>, types: Readonly<Rec
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(input)) {
     if (value === null || value === undefined || value === '') continue;
-    const type = types[name];
+    // Own keys only: a name such as `toString` must not find something on Object.prototype.
+    const type = Object.hasOwn(types, name) ? types[name] : undefined;
     if (!type || DERIVED.has(name)) {
       problems.push({ field: `/${name}`, message: 'policies.answer.unknownFact', params: { fact: name } });
       continue;
