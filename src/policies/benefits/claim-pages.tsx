@@ -22,6 +22,10 @@ import './messages.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,80}$/;
 
+
+/** Refusals the claim page's own check (the preview) shows again in place of the form. */
+const PREVIEW_BLOCKERS = new Set(['notClaimable', 'notInForce', 'notInRegion', 'applicationWindowClosed', 'notEligible', 'agencyScopeRequired', 'serviceItemUnavailable', 'alreadyClaimed']);
+
 export const benefitsHref = (enterpriseId: string) => `/enterprises/${encodeURIComponent(enterpriseId)}/benefits`;
 const claimHref = (code: string, enterpriseId: string) => `${policyHref(code)}/claim?enterprise=${encodeURIComponent(enterpriseId)}`;
 
@@ -241,7 +245,9 @@ export function claimPages(app: HttpApp, deps: BenefitPageDeps): void {
     } catch (error) {
       // A refusal of the claim itself (not eligible, already claimed, ...) is what the page shows
       // in place of the form; problems with the answers go next to the answers.
-      if (error instanceof AppError && error.fields.every((field) => field.field.startsWith('/facts/')) && error.status >= 403) return showClaim(request, reply, principal, code, enterpriseId, undefined, key);
+      // Anything else (a claim already under way from another request, a reused key) is said in
+      // the error summary above the form, never swallowed.
+      if (error instanceof AppError && PREVIEW_BLOCKERS.has(error.code)) return showClaim(request, reply, principal, code, enterpriseId, undefined, key);
       return showClaim(request, reply, principal, code, enterpriseId, formStateFrom(withPageFields(error), request, read.form.fields), key);
     }
   });

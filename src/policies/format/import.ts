@@ -36,6 +36,9 @@ export interface ImportProblem {
 }
 
 /** Every code `parsePolicyFile` reports; each has a text in messages.ts. */
+/** Codes that name pages of the portal (/policies/screener, /workbench/policies/import), not policies. */
+const RESERVED_CODES = new Set(['screener', 'import', 'export']);
+
 export const IMPORT_PROBLEM_CODES = [
   // the shape (JSON Schema)
   'unsupportedFormat',
@@ -54,6 +57,7 @@ export const IMPORT_PROBLEM_CODES = [
   'invalid',
   // what the shape cannot say
   'duplicateCode',
+  'reservedCode',
   'duplicateFact',
   'factNameTaken',
   'parameterNameTaken',
@@ -70,6 +74,9 @@ export const IMPORT_PROBLEM_CODES = [
   'wrongValueType',
   'unknownIndustry',
   'badRange',
+  'ruleTooDeep',
+  'ruleTooLarge',
+  'tooManyValues',
   'badLabel',
   // benefit formulas
   ...FORMULA_PROBLEM_CODES,
@@ -247,6 +254,7 @@ function checkMeaning(file: Record<string, unknown>, options: ParseOptions): Imp
     if (!isObject(policy)) return;
     const path = `/policies/${index}`;
     if (typeof policy.code === 'string') {
+      if (RESERVED_CODES.has(policy.code.toLowerCase())) problems.push({ path: `${path}/code`, code: 'reservedCode', detail: { code: policy.code } });
       const first = firstCode.get(policy.code);
       if (first === undefined) firstCode.set(policy.code, index);
       else problems.push({ path: `${path}/code`, code: 'duplicateCode', detail: { code: policy.code, firstPath: `/policies/${first}/code` } });
@@ -270,7 +278,9 @@ function declaredFacts(input: unknown, problems: ImportProblem[]): KnownFacts {
   (Array.isArray(input) ? input : []).forEach((fact, index) => {
     if (!isObject(fact) || typeof fact.name !== 'string') return;
     const path = `/facts/${index}/name`;
-    if (Object.hasOwn(BUILTIN_FACTS, fact.name)) return void problems.push({ path, code: 'factNameTaken', detail: { name: fact.name } });
+    // Names Object.prototype carries (constructor, toString ...) would read as present on every
+    // plain object of facts; they are taken like the built-in names.
+    if (Object.hasOwn(BUILTIN_FACTS, fact.name) || fact.name in Object.prototype) return void problems.push({ path, code: 'factNameTaken', detail: { name: fact.name } });
     const first = firstIndex.get(fact.name);
     if (first !== undefined) return void problems.push({ path, code: 'duplicateFact', detail: { name: fact.name, firstPath: `/facts/${first}/name` } });
     firstIndex.set(fact.name, index);
@@ -325,9 +335,9 @@ function checkPolicy(policy: Record<string, unknown>, path: string, known: Known
   if (isObject(policy.eligibility)) {
     const checked = validateCondition(policy.eligibility, `${path}/eligibility`, facts);
     const prefix = `${path}/eligibility`;
-    for (const { path: at, code } of checked.problems) {
+    for (const { path: at, code, detail } of checked.problems) {
       const usesUnusableFact = code === 'unknownFact' && known.unusable.has(String(valueAt(policy.eligibility, at.slice(prefix.length))));
-      if (!usesUnusableFact) problems.push({ path: at, code });
+      if (!usesUnusableFact) problems.push({ path: at, code, ...(detail ? { detail } : {}) });
     }
     condition = checked.condition;
   }
@@ -401,6 +411,11 @@ function checkExample(
   // An example whose facts are wrong cannot say anything about the rule.
   if (!runnable || problems.length > before) return;
   const given = example.facts as Record<string, FactValue>;
+  // Completing facts reads the policy (its start date); a policy whose shape is already wrong,
+  // reported elsewhere, is not completed against.
+  const effective = (policy as { effective?: unknown }).effective;
+  const completable = isObject(effective) && isIsoDate(effective.from);
+  if (options.completeExampleFacts && !completable) return;
   const completed = options.completeExampleFacts ? options.completeExampleFacts(given, policy) : given;
 
   if (condition && typeof example.expected === 'string' && (EXAMPLE_OUTCOMES as readonly string[]).includes(example.expected)) {

@@ -25,6 +25,7 @@ export const policyFormatMessages = defineMessages(
     'policies.problem.invalid': '值无效。',
     // Meaning
     'policies.problem.duplicateCode': '政策编码与 {firstPath} 重复，编码在文件中必须唯一。',
+    'policies.problem.reservedCode': '“{code}”是平台页面使用的名称，不能用作政策编码。',
     'policies.problem.duplicateFact': '信息项与 {firstPath} 重名。',
     'policies.problem.factNameTaken': '“{name}”是内置的企业信息项，自定义信息项不能用这个名称。',
     'policies.problem.parameterNameTaken': '参数名“{name}”与企业信息项同名，公式中无法区分，请换一个名称。',
@@ -50,6 +51,9 @@ export const policyFormatMessages = defineMessages(
     'policies.problem.divisionByZeroParameter': '公式第 {column} 个字符处的除数在 {region} 的参数取值下为零。',
     'policies.problem.numberOutOfRange': '公式第 {column} 个字符处的数字太大。',
     'policies.problem.tooDeep': '公式嵌套太深（最多 {limit} 层）。',
+    'policies.problem.ruleTooDeep': '条件嵌套太深（最多 {limit} 层），请拆分或简化规则。',
+    'policies.problem.ruleTooLarge': '规则的条件太多（最多 {limit} 个），请简化规则。',
+    'policies.problem.tooManyValues': '列出的值太多（最多 {limit} 个）。',
     // Examples
     'policies.problem.exampleMismatch': '示例预期为 {expected}，按规则实际为 {actual}。',
     // Checked at publication
@@ -76,6 +80,7 @@ export const policyFormatMessages = defineMessages(
     'policies.problem.duplicateItem': 'The same as item {other}.',
     'policies.problem.invalid': 'The value is not valid.',
     'policies.problem.duplicateCode': 'The policy code is also used at {firstPath}; codes must be unique in a file.',
+    'policies.problem.reservedCode': '"{code}" names a page of the platform and cannot be a policy code.',
     'policies.problem.duplicateFact': 'A fact of this name is already declared at {firstPath}.',
     'policies.problem.factNameTaken': '"{name}" is a built-in fact; a declared fact needs another name.',
     'policies.problem.parameterNameTaken': 'The parameter "{name}" has the name of a fact, so a formula could not tell them apart; rename it.',
@@ -99,6 +104,9 @@ export const policyFormatMessages = defineMessages(
     'policies.problem.divisionByZeroParameter': 'The divisor at character {column} of the formula is zero with the parameter values of {region}.',
     'policies.problem.numberOutOfRange': 'The number at character {column} of the formula is too large.',
     'policies.problem.tooDeep': 'The formula is nested too deeply (at most {limit} levels).',
+    'policies.problem.ruleTooDeep': 'The conditions are nested too deeply (at most {limit} levels); split or simplify the rule.',
+    'policies.problem.ruleTooLarge': 'The rule has too many conditions (at most {limit}); simplify it.',
+    'policies.problem.tooManyValues': 'Too many values are listed (at most {limit}).',
     'policies.problem.exampleMismatch': 'The example expects {expected}, but the rule gives {actual}.',
     'policies.problem.tooFewExamples': 'At least {minimum} example enterprises are needed before publication.',
     'policies.problem.serviceItemRequired': 'A policy claimed by application needs the service item through which it is claimed.',

@@ -40,6 +40,24 @@ describe('policy library: import, review, publication, versions', () => {
     expect(exported.json().policies).toEqual([]);
   });
 
+  it('refuses malformed files with problems, never a server error: no dates, rules too deep, prototype names, reserved codes', async () => {
+    const { effective: _dropped, ...undated } = samplePolicy();
+    let deep: object = { fact: 'employees', op: 'lte', value: 300 };
+    for (let i = 0; i < 13; i++) deep = { not: deep };
+    const cases: [unknown, string, string][] = [
+      [policyFile([undated as never]), '/policies/0/effective', 'required'],
+      [policyFile([samplePolicy({ eligibility: deep as never })]), '/policies/0/eligibility/not/not/not/not/not/not/not/not/not/not/not/not', 'ruleTooDeep'],
+      [policyFile([samplePolicy()], [{ name: 'constructor', type: 'boolean', label: { 'zh-CN': '构造', en: 'Constructor' } }]), '/facts/0/name', 'factNameTaken'],
+      [policyFile([samplePolicy({ code: 'screener' })]), '/policies/0/code', 'reservedCode'],
+    ];
+    for (const [file, path, code] of cases) {
+      const response = await importFile(officers.author.cookie, file);
+      expect(response.statusCode, code).toBe(422);
+      const errors = (response.json() as { errors: { field: string; code: string }[] }).errors;
+      expect(errors.find((e) => e.field === path && e.code === `policies.problem.${code}`), JSON.stringify(errors)).toBeTruthy();
+    }
+  });
+
   it('drafts are reviewed by a second officer, checked, published, and each change is a new version', async () => {
     const policy = samplePolicy();
     const imported = await importFile(officers.author.cookie, policyFile([policy]));

@@ -157,6 +157,17 @@ export function ResultItem({ result, policy, facts, words, action }: { result: M
         <p>
           {t('policies.pages.result.nearMiss', { condition: conditionLabel(words, leafOf(failing[0])), value: actualText(words, failing[0].fact, failing[0].actual) })}
         </p>
+      ) : result.outcome === 'ineligible' && failing.length ? (
+        <>
+          <p>{t('policies.pages.detail.failing')}</p>
+          <ul>
+            {failing.map((c, index) => (
+              <li key={index}>
+                {conditionLabel(words, leafOf(c))} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       {result.outcome === 'undetermined' && result.missingFacts.length ? (
         <p>{t('policies.pages.result.missing', { facts: result.missingFacts.map((fact) => factNoun(words, fact)).join(t('policies.pages.list.separator')) })}</p>
@@ -370,14 +381,22 @@ export function RegionChoice({ idPrefix = '', province, region }: { idPrefix?: s
   return (
     <>
       <FieldFrame id={`${idPrefix}province`} label={t('policies.pages.screener.province')} hint={t('policies.pages.screener.provinceHint')} error={provinceError}>
-        <select className={`input select${provinceError ? ' input--error' : ''}`} id={`${idPrefix}province`} name="province" defaultValue={province} aria-describedby={`${idPrefix}province-hint`}>
+        <select className={`input select${provinceError ? ' input--error' : ''}`} id={`${idPrefix}province`} name="province"
+          defaultValue={province}
+          aria-describedby={provinceError ? `${idPrefix}province-hint ${idPrefix}province-error` : `${idPrefix}province-hint`}
+          aria-invalid={provinceError ? true : undefined}
+        >
           <option value="">{t('policies.pages.input.choose')}</option>
           {provinces().map(option)}
         </select>
       </FieldFrame>
       {below.length ? (
         <FieldFrame id={`${idPrefix}region`} label={t('policies.pages.screener.county')} hint={t('policies.pages.screener.countyHint', { province: getRegion(province)?.name ?? province })} error={regionError}>
-          <select className={`input select${regionError ? ' input--error' : ''}`} id={`${idPrefix}region`} name="region" defaultValue={region} aria-describedby={`${idPrefix}region-hint`}>
+          <select className={`input select${regionError ? ' input--error' : ''}`} id={`${idPrefix}region`} name="region"
+            defaultValue={region}
+            aria-describedby={regionError ? `${idPrefix}region-hint ${idPrefix}region-error` : `${idPrefix}region-hint`}
+            aria-invalid={regionError ? true : undefined}
+          >
             <option value="">{t('policies.pages.screener.wholeProvince', { province: getRegion(province)?.name ?? province })}</option>
             {below.map((city) => {
               const counties = children(city.code);

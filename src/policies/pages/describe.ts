@@ -37,12 +37,12 @@ export function declaredFactsOf(policies: Iterable<{ declaredFacts: readonly Dec
 }
 
 export function factType(words: FactVocabulary, fact: string): FactType | undefined {
-  return BUILTIN_FACTS[fact] ?? (words.declared.get(fact)?.type as FactType | undefined);
+  return (Object.hasOwn(BUILTIN_FACTS, fact) ? BUILTIN_FACTS[fact] : undefined) ?? (words.declared.get(fact)?.type as FactType | undefined);
 }
 
 /** The fact as a question or column heading, unit included ("营业收入（元）"). */
 export function factLabel(words: FactVocabulary, fact: string): string {
-  if (fact in BUILTIN_FACTS) return words.t(`policies.fact.${fact}` as MessageKey);
+  if (Object.hasOwn(BUILTIN_FACTS, fact)) return words.t(`policies.fact.${fact}` as MessageKey);
   return words.declared.get(fact)?.label[words.locale] ?? fact;
 }
 

@@ -131,7 +131,8 @@ function ProblemTable({ problems, file }: { problems: FileProblem[]; file: unkno
 }
 
 function ImportPage({ problems, file }: { problems: FileProblem[] | null; file: unknown }) {
-  const { t } = usePage();
+  const { t, form } = usePage();
+  const fileError = form.errors?.find((e) => e.field === 'policyFile')?.message;
   return (
     <>
       <p className="caption">{t('policies.pages.officer.title')}</p>
@@ -139,14 +140,28 @@ function ImportPage({ problems, file }: { problems: FileProblem[] | null; file: 
       <p className="lead">{t('policies.pages.officer.importLead')}</p>
       {problems?.length ? <ProblemTable problems={problems} file={file} /> : null}
       <UploadForm action={`${BASE}/import`}>
-        <div className="form-group">
+        <div className={fileError ? 'form-group form-group--error' : 'form-group'}>
           <label className="label" htmlFor="policyFile">
             {t('policies.pages.officer.file')} {t('web.form.optional')}
           </label>
           <div className="hint" id="policyFile-hint">
             {t('policies.pages.officer.fileHint', { limit: IMPORT_MAX_BYTES / 1024 / 1024 })}
           </div>
-          <input className="file-upload" id="policyFile" name="policyFile" type="file" accept="application/json,.json" aria-describedby="policyFile-hint" />
+          {fileError ? (
+            <p className="error-message" id="policyFile-error">
+              <span className="visually-hidden">{t('web.form.errorPrefix')}</span>
+              {fileError}
+            </p>
+          ) : null}
+          <input
+            className={`file-upload${fileError ? ' file-upload--error' : ''}`}
+            id="policyFile"
+            name="policyFile"
+            type="file"
+            accept="application/json,.json"
+            aria-describedby={fileError ? 'policyFile-hint policyFile-error' : 'policyFile-hint'}
+            aria-invalid={fileError ? true : undefined}
+          />
         </div>
         <TextArea name="policyJson" label={t('policies.pages.officer.json')} hint={t('policies.pages.officer.jsonHint')} rows={16} optional />
         <Button>{t('policies.pages.officer.importSubmit')}</Button>

@@ -75,8 +75,29 @@ export function factsUsed(condition: Condition): string[] {
 
 export interface RuleProblem {
   path: string;
-  code: 'shape' | 'emptyGroup' | 'unknownFact' | 'unknownOperator' | 'operatorNotForFact' | 'wrongValueType' | 'unknownRegion' | 'unknownIndustry' | 'badRange' | 'badLabel';
+  code:
+    | 'shape'
+    | 'emptyGroup'
+    | 'unknownFact'
+    | 'unknownOperator'
+    | 'operatorNotForFact'
+    | 'wrongValueType'
+    | 'unknownRegion'
+    | 'unknownIndustry'
+    | 'badRange'
+    | 'badLabel'
+    | 'ruleTooDeep'
+    | 'ruleTooLarge'
+    | 'tooManyValues';
+  detail?: { limit: number };
 }
+
+/**
+ * Bounds on a rule's size. Real eligibility rules nest a few levels and name a few dozen
+ * conditions; the bounds keep every evaluator (recursive closures, SQL expressions, whose depth
+ * SQLite caps at 1,000) well inside what it can run.
+ */
+export const RULE_LIMITS = { depth: 12, conditions: 200, values: 300 } as const;
 
 const OPERATORS_FOR: Record<string, Operator[]> = {
   number: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'notIn', 'exists'],
@@ -93,11 +114,18 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function validateCondition(input: unknown, path = '', facts: Readonly<Record<string, FactType>> = BUILTIN_FACTS): { condition?: Condition; problems: RuleProblem[] } {
   const problems: RuleProblem[] = [];
-  check(input, path, facts, problems);
+  const size = { conditions: 0, reported: false };
+  check(input, path, facts, problems, 1, size);
   return problems.length ? { problems } : { condition: input as Condition, problems };
 }
 
-function check(node: unknown, path: string, facts: Readonly<Record<string, FactType>>, problems: RuleProblem[]): void {
+function check(node: unknown, path: string, facts: Readonly<Record<string, FactType>>, problems: RuleProblem[], depth: number, size: { conditions: number; reported: boolean }): void {
+  if (depth > RULE_LIMITS.depth) return void problems.push({ path, code: 'ruleTooDeep', detail: { limit: RULE_LIMITS.depth } });
+  if (++size.conditions > RULE_LIMITS.conditions) {
+    if (!size.reported) problems.push({ path, code: 'ruleTooLarge', detail: { limit: RULE_LIMITS.conditions } });
+    size.reported = true;
+    return;
+  }
   if (!isObject(node)) return void problems.push({ path, code: 'shape' });
   const keys = Object.keys(node);
   for (const group of ['all', 'any'] as const) {
@@ -105,13 +133,16 @@ function check(node: unknown, path: string, facts: Readonly<Record<string, FactT
       if (keys.length !== 1 || !Array.isArray(node[group])) return void problems.push({ path, code: 'shape' });
       const children = node[group] as unknown[];
       if (children.length === 0) return void problems.push({ path: `${path}/${group}`, code: 'emptyGroup' });
-      children.forEach((child, index) => check(child, `${path}/${group}/${index}`, facts, problems));
+      for (const [index, child] of children.entries()) {
+        check(child, `${path}/${group}/${index}`, facts, problems, depth + 1, size);
+        if (size.reported) return;
+      }
       return;
     }
   }
   if ('not' in node) {
     if (keys.length !== 1) return void problems.push({ path, code: 'shape' });
-    return check(node.not, `${path}/not`, facts, problems);
+    return check(node.not, `${path}/not`, facts, problems, depth + 1, size);
   }
   if (keys.some((key) => !['fact', 'op', 'value', 'label'].includes(key)) || !('fact' in node) || !('op' in node)) return void problems.push({ path, code: 'shape' });
   // Own keys only: a fact named "constructor" or "toString" must not find Object.prototype.
@@ -133,6 +164,7 @@ function checkValue(value: unknown, op: Operator, type: FactType, path: string, 
   const many = op === 'in' || op === 'notIn' || op === 'between' || ((op === 'prefix' || op === 'within' || op === 'has') && Array.isArray(value));
   const values: unknown[] = many ? (Array.isArray(value) ? value : []) : [value];
   if (many && values.length === 0) return void problems.push({ path, code: 'wrongValueType' });
+  if (values.length > RULE_LIMITS.values) return void problems.push({ path, code: 'tooManyValues', detail: { limit: RULE_LIMITS.values } });
   if (op === 'between') {
     if (values.length !== 2) return void problems.push({ path, code: 'badRange' });
     values.forEach((v, index) => checkScalar(v, type, `${path}/${index}`, problems));
