@@ -5,7 +5,7 @@ import { children, getRegion, provinces, type Region } from '../../reference/reg
 import { SummaryList, Table, usePage } from '../../web/page.js';
 import type { DeclaredFact, PolicyDocument } from '../format/schema.js';
 import type { CompiledPolicy, MatchResult } from '../library/compiled.js';
-import { evaluateLeaf, type Condition, type Facts, type Leaf, type Truth } from '../rules/evaluate.js';
+import { evaluateLeaf, type Condition, type Facts, type Leaf, type LeafResult, type Truth } from '../rules/evaluate.js';
 import { NONE_OF_THESE, type RawValue } from './answers.js';
 import {
   actualText,
@@ -139,6 +139,23 @@ export function RuleTree({ condition, facts, words }: { condition: Condition; fa
   );
 }
 
+/** The conditions an ineligible enterprise does not meet, with its own value for each: what to read first. */
+export function FailingConditions({ failing, words }: { failing: readonly LeafResult[]; words: FactVocabulary }) {
+  const { t } = words;
+  return (
+    <>
+      <p>{t('policies.pages.detail.failing')}</p>
+      <ul>
+        {failing.map((c, index) => (
+          <li key={index}>
+            {conditionLabel(words, leafOf(c))} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** One policy's result for one enterprise (or screener's answers): verdict, amount, the reason and every condition. */
 export function ResultItem({ result, policy, facts, words, action }: { result: MatchResult; policy: CompiledPolicy | undefined; facts: Facts; words: FactVocabulary; action?: ReactNode }) {
   const { t, locale } = words;
@@ -158,16 +175,7 @@ export function ResultItem({ result, policy, facts, words, action }: { result: M
           {t('policies.pages.result.nearMiss', { condition: conditionLabel(words, leafOf(failing[0])), value: actualText(words, failing[0].fact, failing[0].actual) })}
         </p>
       ) : result.outcome === 'ineligible' && failing.length ? (
-        <>
-          <p>{t('policies.pages.detail.failing')}</p>
-          <ul>
-            {failing.map((c, index) => (
-              <li key={index}>
-                {conditionLabel(words, leafOf(c))} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
-              </li>
-            ))}
-          </ul>
-        </>
+        <FailingConditions failing={failing} words={words} />
       ) : null}
       {result.outcome === 'undetermined' && result.missingFacts.length ? (
         <p>{t('policies.pages.result.missing', { facts: result.missingFacts.map((fact) => factNoun(words, fact)).join(t('policies.pages.list.separator')) })}</p>

@@ -7,9 +7,9 @@ import { ButtonLink, InsetText, Select, sendPage, usePage } from '../../web/page
 import { inForce, type MatchResult } from '../library/compiled.js';
 import type { PolicyVersionView } from '../library/service.js';
 import type { Facts } from '../rules/evaluate.js';
-import { ModeTag, OutcomeTag, PolicyDocumentView, policyHref, useWords } from './components.js';
+import { FailingConditions, ModeTag, OutcomeTag, PolicyDocumentView, policyHref, useWords } from './components.js';
 import { checkedCode, serviceItemHref, type PolicyPageDeps } from './context.js';
-import { actualText, conditionLabel, factNoun, formatYuan, leafOf } from './describe.js';
+import { factNoun, formatYuan } from './describe.js';
 
 export interface EnterpriseMatch {
   enterprises: MyEnterprise[];
@@ -56,18 +56,7 @@ function YourEnterprise({ view, match }: { view: PolicyVersionView; match: Enter
             {t('policies.pages.detail.resultFor', { name: chosen.name })} <OutcomeTag outcome={result.outcome} />
           </p>
           {result.benefit ? <p className="policy-result__benefit">{t('policies.pages.result.benefit', { amount: formatYuan(words, result.benefit.amount) })}</p> : null}
-          {result.outcome === 'ineligible' ? (
-            <>
-              <p>{t('policies.pages.detail.failing')}</p>
-              <ul>
-                {failing.map((c, index) => (
-                  <li key={index}>
-                    {conditionLabel(words, leafOf(c))} <span className="secondary-text">{t('policies.pages.condition.yours', { value: actualText(words, c.fact, c.actual) })}</span>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
+          {result.outcome === 'ineligible' ? <FailingConditions failing={failing} words={words} /> : null}
           {result.outcome === 'undetermined' ? (
             <p>
               {t('policies.pages.result.missing', { facts: result.missingFacts.map((fact) => factNoun(words, fact)).join(t('policies.pages.list.separator')) })}{' '}
