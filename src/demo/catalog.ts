@@ -58,9 +58,10 @@ export function catalogStaffUsername(role: (typeof STAFF_ROLES)[number], departm
 
 // Building blocks
 
-const L = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
+/** The building blocks of demo items, shared with the policy zone's claim items (policy-items.ts). */
+export const L = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
 
-const material = (key: string, zh: string, en: string, rest: Partial<Material>): Material => ({
+export const material = (key: string, zh: string, en: string, rest: Partial<Material> = {}): Material => ({
   key,
   name: L(zh, en),
   requirement: 'required',
@@ -117,8 +118,8 @@ const M = {
   equipmentCertificate: () => material('equipmentCertificate', '特种设备产品合格证及监督检验证明', 'Equipment conformity and inspection certificates', {}),
 };
 
-const field = (key: string, zh: string, en: string, type: FormField['type'], rest: Partial<FormField> = {}): FormField => ({ key, label: L(zh, en), type, required: true, ...rest });
-const option = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
+export const field = (key: string, zh: string, en: string, type: FormField['type'], rest: Partial<FormField> = {}): FormField => ({ key, label: L(zh, en), type, required: true, ...rest });
+export const option = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
 
 /** Form fields, by the key every item uses for them. */
 const F = {
@@ -154,7 +155,7 @@ const F = {
     }),
 };
 
-const step = (name: FlowStepDefinition['step'], ...roles: ('officer' | 'approver')[]): FlowStepDefinition => ({ step: name, roles });
+export const step = (name: FlowStepDefinition['step'], ...roles: ('officer' | 'approver')[]): FlowStepDefinition => ({ step: name, roles });
 const LICENSING_FLOW = [step('accept', 'officer'), step('review', 'officer'), step('approve', 'approver'), step('conclude', 'officer'), step('deliver', 'officer')];
 const INSPECTION_FLOW = [step('accept', 'officer'), step('review', 'officer'), step('specialProcedure', 'officer'), step('approve', 'approver'), step('conclude', 'officer'), step('deliver', 'officer')];
 const STANDARD_FLOW = [step('accept', 'officer'), step('review', 'officer'), step('approve', 'approver'), step('conclude', 'officer')];

@@ -1,4 +1,5 @@
-import type { FlowStepDefinition, FormField, ItemDefinition, ItemType, LocalizedText, Material, Theme } from '../catalog/schema.js';
+import type { FormField, ItemDefinition, ItemType, Material, Theme } from '../catalog/schema.js';
+import { L, field, material, option, step } from './catalog.js';
 
 /**
  * The service items through which the demo's apply-mode policies are claimed (稳岗返还申领,
@@ -10,20 +11,6 @@ import type { FlowStepDefinition, FormField, ItemDefinition, ItemType, Localized
  * and no local financial regulator, so Shanghai-wide employment policies are handled by the Pudong
  * bureau and the Shanghai rent relief by the municipal market regulator, as stand-ins.
  */
-
-const L = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
-
-const material = (key: string, zh: string, en: string, rest: Partial<Material> = {}): Material => ({
-  key,
-  name: L(zh, en),
-  requirement: 'required',
-  medium: 'electronic',
-  source: 'upload',
-  uploadAllowed: true,
-  acceptedTypes: ['pdf', 'jpeg', 'png'],
-  maxSizeMb: 10,
-  ...rest,
-});
 
 /** Materials by the key every claim item uses for them, so a bundle or a second claim reuses them. */
 const M = {
@@ -41,8 +28,6 @@ const M = {
   qualificationCertificate: () => material('qualificationCertificate', '资质认定证书', 'Qualification certificate', { acceptedTypes: ['pdf', 'jpeg'] }),
 };
 
-const field = (key: string, zh: string, en: string, type: FormField['type'], rest: Partial<FormField> = {}): FormField => ({ key, label: L(zh, en), type, required: true, ...rest });
-const option = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
 
 const F = {
   enterpriseName: () => field('enterpriseName', '单位名称', 'Name of the employer', 'text', { maxLength: 100, prefill: 'enterprise.name' }),
@@ -56,7 +41,6 @@ const F = {
   amount: (key: string, zh: string, en: string, maximum: number) => field(key, zh, en, 'number', { minimum: 0, maximum }),
 };
 
-const step = (name: FlowStepDefinition['step'], ...roles: ('officer' | 'approver')[]): FlowStepDefinition => ({ step: name, roles });
 /** Money is paid on an approver's decision; the officer checks the data and concludes. */
 const PAYMENT_FLOW = [step('accept', 'officer'), step('review', 'officer'), step('approve', 'approver'), step('conclude', 'officer')];
 
