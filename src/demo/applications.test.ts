@@ -3,28 +3,15 @@ import { APPLICATION_STATUSES } from '../applications/workflow.js';
 import { createTestPlatform, type TestPlatform } from '../core/testing.js';
 import type { SessionPrincipal } from '../core/auth.js';
 import { createServices } from '../services.js';
+import { personPrincipal } from './applications.js';
 import { DEMO_RESIDENTS, seedDemo } from './seed.js';
 
-/** A demo person as a principal, the way a session would carry them. */
 async function principalOf(t: TestPlatform, phone: string): Promise<SessionPrincipal> {
-  const services = createServices(t.platform);
-  const person = await services.identity.store.personByPhoneHash(t.platform.vault.lookupHash('phone', phone));
-  const account = person && (await services.identity.store.accountByPersonId(person.id));
+  const store = createServices(t.platform).identity.store;
+  const person = await store.personByPhoneHash(t.platform.vault.lookupHash('phone', phone));
+  const account = person && (await store.accountByPersonId(person.id));
   if (!person || !account) throw new Error('no demo account');
-  return {
-    kind: 'account',
-    accountId: account.id,
-    sessionId: '',
-    personId: person.id,
-    staffId: null,
-    roles: ['person'],
-    displayName: person.name,
-    departmentId: null,
-    regionCode: null,
-    mfaPassed: false,
-    mfaEnrolled: false,
-    csrfToken: '',
-  } as SessionPrincipal;
+  return personPrincipal(account.id, person);
 }
 
 describe('the demo data shows a living platform', () => {
@@ -50,8 +37,9 @@ describe('the demo data shows a living platform', () => {
     expect(published.map((p) => p.code).sort()).toEqual(DEMO_POLICY_FILE.policies.map((p) => p.code).sort());
     const profiles = await t.platform.db.selectFrom('enterpriseFacts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(profiles.n)).toBe(2002);
-    const [wangFang] = await services.enterprises.myEnterprises(await principalOf(t, DEMO_RESIDENTS[0].phone));
-    const report = await services.policyMatching.forEnterprise(await principalOf(t, DEMO_RESIDENTS[0].phone), wangFang!.id, { on: '2026-11-26' });
+    const wang = await principalOf(t, DEMO_RESIDENTS[0].phone);
+    const [wangFang] = await services.enterprises.myEnterprises(wang);
+    const report = await services.policyMatching.forEnterprise(wang, wangFang!.id, { on: '2026-11-26' });
     expect(report.results.filter((r) => r.outcome === 'eligible').length).toBeGreaterThan(3);
     expect(report.results.some((r) => r.outcome === 'eligible' && r.benefit)).toBe(true);
   });

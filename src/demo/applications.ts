@@ -139,6 +139,24 @@ function answersFor(fields: FormField[], regionCode: string): Record<string, str
   return answers;
 }
 
+/** A demo person acting as their session would carry them (demo data and its tests act without logging in). */
+export function personPrincipal(accountId: string, person: { id: string; name: string }): SessionPrincipal {
+  return {
+    kind: 'account',
+    accountId,
+    sessionId: '',
+    personId: person.id,
+    staffId: null,
+    roles: ['person'],
+    displayName: person.name,
+    departmentId: null,
+    regionCode: null,
+    mfaPassed: false,
+    mfaEnrolled: false,
+    csrfToken: '',
+  };
+}
+
 export async function seedApplications(platform: Platform, services: Services): Promise<number> {
   if ((await platform.db.selectFrom('applications').select('id').limit(1).execute()).length > 0) return 0;
   const persons = {
@@ -155,20 +173,7 @@ export async function seedApplications(platform: Platform, services: Services): 
     const past = createServices({ ...platform, clock });
     const account = await past.identity.store.accountByPersonId(person.id);
     if (!account) continue;
-    const applicant: SessionPrincipal = {
-      kind: 'account',
-      accountId: account.id,
-      sessionId: '',
-      personId: person.id,
-      staffId: null,
-      roles: ['person'],
-      displayName: person.name,
-      departmentId: null,
-      regionCode: null,
-      mfaPassed: false,
-      mfaEnrolled: false,
-      csrfToken: '',
-    };
+    const applicant = personPrincipal(account.id, person);
     const collecting = plan.collectedBy ? await past.identity.store.departmentByCode(plan.collectedBy) : undefined;
     const materials: Record<string, MaterialInput> = {};
     for (const material of item.definition.materials) {

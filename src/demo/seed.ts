@@ -1,11 +1,10 @@
 import type { Role } from '../core/auth.js';
 import type { ProfileInput } from '../policies/profiles/profile.js';
 import type { Platform } from '../core/platform.js';
-import type { SessionPrincipal } from '../core/auth.js';
 import { makeResidentId, makeUscc, organizationCodeBodyFromNumber } from '../reference/testing.js';
 import { createServices, type Services } from '../services.js';
 import { catalogDemoAccounts, seedCatalog } from './catalog.js';
-import { seedApplications } from './applications.js';
+import { personPrincipal, seedApplications } from './applications.js';
 import { policyDemoAccounts, seedPolicies } from './policy-seed.js';
 
 export interface DemoAccount {
@@ -220,20 +219,7 @@ async function seedEnterprises(services: Services): Promise<void> {
   for (const enterprise of DEMO_ENTERPRISES.filter((e) => e.opened)) {
     const person = await services.identity.findVerifiedPerson(enterprise.legalRepresentative.name, enterprise.legalRepresentative.idNumber);
     if (!person) continue;
-    const principal: SessionPrincipal = {
-      kind: 'account',
-      accountId: '',
-      sessionId: '',
-      personId: person.id,
-      staffId: null,
-      roles: ['person'],
-      displayName: person.name,
-      departmentId: null,
-      regionCode: null,
-      mfaPassed: false,
-      mfaEnrolled: false,
-      csrfToken: '',
-    };
+    const principal = personPrincipal('', person);
     const mine = await services.enterprises.myEnterprises(principal);
     if (!mine.some((e) => e.uscc === enterprise.uscc)) await services.enterprises.openEnterprise(principal, { uscc: enterprise.uscc });
   }
