@@ -6,7 +6,6 @@
  */
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import type { SessionPrincipal } from '../src/core/auth.js';
 import { newId } from '../src/core/ids.js';
 import type { Platform } from '../src/core/platform.js';
 import { queueKeys } from '../src/applications/service.js';
@@ -19,6 +18,7 @@ import type { DeadlineCalendar } from '../src/reference/calendar-service.js';
 import { fromDayNumber, shanghaiDate, toDayNumber } from '../src/reference/dates.js';
 import { children, getRegion } from '../src/reference/regions.js';
 import type { Services } from '../src/services.js';
+import { staffPrincipal } from './support.js';
 
 type Template = Parameters<typeof demoItemDefinition>[0];
 
@@ -76,20 +76,7 @@ export async function seedCatalogue(services: Services, count: number): Promise<
       level: 'county',
       regionCode: region.code,
     });
-    const editor: SessionPrincipal = {
-      kind: 'account',
-      accountId: `bench-editor-${code}`,
-      sessionId: 'bench',
-      personId: null,
-      staffId: `bench-editor-${code}`,
-      roles: ['catalogEditor'],
-      displayName: 'benchmark editor',
-      departmentId: department.id,
-      regionCode: region.code,
-      mfaPassed: true,
-      mfaEnrolled: true,
-      csrfToken: '',
-    };
+    const editor = staffPrincipal(`bench-editor-${code}`, ['catalogEditor'], department.id, region.code, 'benchmark editor');
     const items: BenchItem[] = [];
     for (const template of bureau.templates) {
       const published = await services.catalog.publishItem(editor, demoItemDefinition(template, code));

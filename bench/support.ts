@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import type { Role, SessionPrincipal } from '../src/core/auth.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -102,4 +103,9 @@ export async function load(options: autocannon.Options): Promise<LoadResult> {
 
 export function row(label: string, value: string): void {
   console.log(`  ${label.padEnd(46)} ${value}`);
+}
+
+/** A signed-in staff member past MFA, for calling services directly (no session behind it). */
+export function staffPrincipal(id: string, roles: Role[], departmentId: string | null, regionCode: string, displayName = 'benchmark staff'): SessionPrincipal {
+  return { kind: 'account', accountId: id, sessionId: 'bench', personId: null, staffId: id, roles, displayName, departmentId, regionCode, mfaPassed: true, mfaEnrolled: true, csrfToken: '' };
 }

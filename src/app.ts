@@ -26,6 +26,13 @@ import { policyLoopRoutes } from './policies/loop/routes.js';
 import { policyBenefitRoutes } from './policies/benefits/routes.js';
 import { policyPages } from './policies/pages/routes.js';
 import { policyBenefitPages } from './policies/benefits/pages.js';
+import { supervisionAlertRoutes } from './supervision/alerts/routes.js';
+import { supervisionFlagRoutes } from './supervision/flags/routes.js';
+import { isWithin } from './reference/regions.js';
+import { transparencyRoutes } from './transparency/routes.js';
+import { creditRoutes } from './credit/routes.js';
+import { creditPages } from './credit/pages/routes.js';
+import { supervisionDashboardRoutes } from './supervision/dashboard/routes.js';
 
 /** Builds the whole HTTP application on a platform: the one list of capabilities that are served. */
 export async function buildApp(platform: Platform, services: Services = createServices(platform)) {
@@ -63,6 +70,15 @@ export async function buildApp(platform: Platform, services: Services = createSe
   policyBenefitRoutes(app, services);
   policyPages(app, services);
   policyBenefitPages(app, services);
+  supervisionAlertRoutes(app, services.supervisionAlerts);
+  supervisionFlagRoutes(app, {
+    flags: services.supervisionFlags,
+    departmentsWithin: async (regionCode) => (await services.identity.store.listDepartments()).filter((d) => isWithin(d.regionCode, regionCode)),
+  });
+  transparencyRoutes(app, services.transparency);
+  creditRoutes(app, services.credit);
+  creditPages(app, services);
+  supervisionDashboardRoutes(app, services.supervisionDashboards);
 
   app.get(
     '/api/health',

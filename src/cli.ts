@@ -9,8 +9,10 @@ Commands:
   serve          Serve the platform over HTTP (PORT, default 3000)
   migrate        Bring the database schema up to date
   seed --demo    Load the demo data (regions, departments, staff, persons, enterprises)
-  audit verify   Check the audit trail's hash chain
+  audit verify   Check the audit trail's hash chain and its signed checkpoints
+  audit checkpoint  Sign the audit trail's current head now
   policy         Match, import and export policies (policy match|import|export)
+  supervision rebuild  Recompute the supervision dashboards' figures from scratch
 
 Run 'tongban <command> --help' for a command's options. Configuration comes from environment
 variables; see the README.`,
@@ -25,10 +27,17 @@ database in DATA_DIR) and prints what it applied.`,
   seed: `tongban seed --demo
 
 Loads the demo data. Safe to run twice: existing demo records are left as they are.`,
-  audit: `tongban audit verify
+  audit: `tongban audit verify [--checkpoint FILE]...
+tongban audit checkpoint
 
-Recomputes the audit trail's hash chain from the first row and names the first row that was
-changed or removed. Exits 0 when the chain is intact, 1 otherwise.`,
+verify      Recomputes the audit trail's hash chain from the first row and names the first row
+            that was changed or removed; then checks every signed checkpoint (the database's,
+            every file in AUDIT_CHECKPOINT_DIR when it is set, and each FILE given, e.g. a
+            copy taken from the log): its
+            signature, and that the chain still holds the signed hash at the signed position,
+            so that events cut off the end are detected too. Exits 0 when everything is intact,
+            1 otherwise, 2 on wrong usage.
+checkpoint  Signs the current head now (the hourly job does the same) and prints the JWS.`,
   policy: `tongban policy match --enterprise FILE [--policies FILE] [--on YYYY-MM-DD]
 tongban policy import FILE --department CODE [--publish]
 tongban policy export [--codes A,B]
@@ -44,6 +53,12 @@ import   Imports an interchange file into a department (by its code) as new draf
          problem anywhere imports nothing; every problem is printed with its JSON path.
 export   Prints the published policies as an interchange file.
 Exit status: 0 done, 1 the input has problems (listed on stderr as JSON), 2 wrong usage.`,
+  supervision: `tongban supervision rebuild
+
+Recomputes every application's figures (on time, handling days) with the holiday calendar as it
+stands now, then clears and rebuilds the dashboards' monthly rows and the copy of the catalogue.
+Run it after loading or correcting a year's holiday arrangement. Safe while servers run: it waits
+for a refresh in progress. Exit status: 0 done, 2 wrong usage.`,
 };
 
 async function withPlatform<T>(work: (platform: import('./core/platform.js').Platform) => Promise<T>): Promise<T> {
@@ -87,6 +102,7 @@ async function dispatch(argv: string[]): Promise<number> {
       department: { type: 'string' },
       publish: { type: 'boolean' },
       codes: { type: 'string' },
+      checkpoint: { type: 'string', multiple: true },
     },
   });
   const [command, sub] = positionals;
@@ -131,27 +147,16 @@ async function dispatch(argv: string[]): Promise<number> {
       });
     }
     case 'audit': {
-      if (sub !== 'verify') {
-        console.error(HELP.audit);
-        return 2;
-      }
-      return withPlatform(async (platform) => {
-        const result = await platform.audit.verify();
-        if (result.ok) {
-          console.log(`Audit trail intact: ${result.checked} events, head ${result.headHash}.`);
-          return 0;
-        }
-        console.error(
-          result.problem === 'alteredRow'
-            ? `Audit trail broken: event #${result.firstBadSeq} (${result.firstBadId}) was changed. ${result.checked} events before it are intact.`
-            : `Audit trail broken at event #${result.firstBadSeq} (${result.firstBadId}): the event before it (after #${result.afterSeq}) was changed or removed. ${result.checked} events before it are intact.`,
-        );
-        return 1;
-      });
+      const { auditCommand } = await import('./transparency/cli-command.js');
+      return auditCommand(sub, values, withPlatform, HELP.audit!);
     }
     case 'policy': {
       const { policyCommand } = await import('./policies/cli-command.js');
       return policyCommand(sub, positionals.slice(2), values, withPlatform);
+    }
+    case 'supervision': {
+      const { supervisionCommand } = await import('./supervision/dashboard/cli-command.js');
+      return supervisionCommand(sub, withPlatform, HELP.supervision!);
     }
     default:
       console.error(`Unknown command "${command}".\n\n${HELP.main}`);

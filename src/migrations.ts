@@ -17,6 +17,12 @@ import { enterpriseFactsMigration } from './policies/profiles/migrations.js';
 import { policyLibraryMigration } from './policies/library/migrations.js';
 import { policyLoopMigration } from './policies/loop/migrations.js';
 import { policyBenefitsMigration } from './policies/benefits/migrations.js';
+import { supervisionAlertsMigration, supervisionAlertsSweepMigration } from './supervision/alerts/migrations.js';
+import { supervisionFlagsMigration, supervisionFlagsRaiserRegionMigration } from './supervision/flags/migrations.js';
+import { transparencyMigration } from './transparency/migrations.js';
+import { applicationsSupervisionIndexesMigration } from './applications/migrations.js';
+import { supervisionDashboardMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration } from './supervision/dashboard/migrations.js';
+import { creditMigration } from './credit/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration, creditMigration, applicationsSupervisionIndexesMigration, supervisionDashboardMigration, transparencyMigration, supervisionAlertsMigration, supervisionFlagsMigration, supervisionAlertsSweepMigration, supervisionFlagsRaiserRegionMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration];

@@ -19,6 +19,14 @@ import { EvaluationService } from './evaluation/service.js';
 import { CertificateService } from './certificates/service.js';
 import { createPolicyServices } from './policies/wiring.js';
 import { PUSH_CHANGES_JOB, PUSH_SWEEP_INTERVAL_MS } from './policies/loop/push.js';
+import { SupervisionFlagService } from './supervision/flags/service.js';
+import { createSupervisionAlerts, identityDirectory, SUPERVISION_ALERTS_INTERVAL_MS, SUPERVISION_ALERTS_JOB } from './supervision/alerts/wiring.js';
+import { TransparencyService } from './transparency/service.js';
+import { AUDIT_CHECKPOINT_INTERVAL_MS, AUDIT_CHECKPOINT_JOB } from './transparency/checkpoints.js';
+import { DashboardService } from './supervision/dashboard/service.js';
+import { supervisionSource } from './supervision/dashboard/port.js';
+import { ROLLUP_INTERVAL_MS, ROLLUP_JOB } from './supervision/dashboard/rollup.js';
+import { CreditService, LISTINGS_INTERVAL_MS, LISTINGS_JOB } from './credit/service.js';
 
 /**
  * The capabilities' services, built once per process on a platform. Capabilities use one another
@@ -69,7 +77,9 @@ export function createServices(platform: Platform) {
     afterCommit: () => notifier.deliverSoon(),
   });
   const certificates = new CertificateService(platform, identity, enterprises);
-  const applications = createApplicationService(platform, { catalog, identity, enterprises, calendar, certificates, files, notifier });
+  // The policy zone's profile store is built below; only called once a listing changes.
+  const credit = new CreditService(platform, { identity, enterprises, facts: { setUntrustworthy: (tx, uscc, value, at) => policies.enterpriseFacts.setUntrustworthy(tx, uscc, value, at) } });
+  const applications = createApplicationService(platform, { catalog, identity, enterprises, calendar, certificates, files, notifier, credit });
   const jobs = new JobRunner(platform.db, platform.dialect, platform.clock, platform.logger);
   // Messages are also sent right after the commit that wrote them; this catches any a stopped process left behind.
   jobs.handle('outbox.deliver', async () => {
@@ -87,8 +97,30 @@ export function createServices(platform: Platform) {
   jobs.handle('oidc.cleanup', async () => {
     await oidc.store.deleteExpired(platform.clock.now().toISOString());
   });
+  const transparency = new TransparencyService(platform);
+  jobs.handle(AUDIT_CHECKPOINT_JOB, async () => {
+    await transparency.checkpoints.write();
+  });
+  jobs.handle(LISTINGS_JOB, async () => {
+    await credit.syncListings();
+  });
   const policies = createPolicyServices(platform, { identity, enterprises, catalog, notifier, jobs, calendar, applications, certificates });
-  return { ...policies, catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files };
+  const supervisionDashboards = new DashboardService(platform, supervisionSource({ applications, catalog, evaluation, identity, calendar, policyAnalytics: policies.policyAnalytics }));
+  jobs.handle(ROLLUP_JOB, async () => {
+    await supervisionDashboards.refresh();
+  });
+
+  const supervisionDirectory = identityDirectory(identity);
+  const supervisionFlags = new SupervisionFlagService(platform, {
+    async findApplication(by) {
+      const id = 'id' in by ? by.id : (await applications.store.byTrackingNumber(by.trackingNumber))?.id;
+      const found = id ? await applications.reviewable(id) : null;
+      return found && found.status !== 'draft' ? { id: found.id, trackingNumber: found.trackingNumber, departmentId: found.departmentId, itemName: found.itemName } : null;
+    },
+    department: (id) => supervisionDirectory.department(id),
+  });
+  const supervisionAlerts = createSupervisionAlerts(platform, { identity, applications, evaluation, policyInquiries: policies.policyInquiries, flags: supervisionFlags, jobs });
+  return { ...policies, supervisionFlags, supervisionAlerts, supervisionDashboards, catalog, applications, outbox, embeddedRegistry, identity, calendar, enterpriseRegistry, enterprises, oidc, jobs, certificates, evaluation, inbox, notifier, files, credit, transparency };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -101,4 +133,8 @@ export async function scheduleRecurringJobs(services: Services): Promise<void> {
   await services.jobs.every('files.cleanup', 3_600_000);
   await services.jobs.every('database.optimize', 3_600_000);
   await services.jobs.every(PUSH_CHANGES_JOB, PUSH_SWEEP_INTERVAL_MS);
+  await services.jobs.every(SUPERVISION_ALERTS_JOB, SUPERVISION_ALERTS_INTERVAL_MS);
+  await services.jobs.every(AUDIT_CHECKPOINT_JOB, AUDIT_CHECKPOINT_INTERVAL_MS);
+  await services.jobs.every(ROLLUP_JOB, ROLLUP_INTERVAL_MS);
+  await services.jobs.every(LISTINGS_JOB, LISTINGS_INTERVAL_MS);
 }

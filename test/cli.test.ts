@@ -66,7 +66,8 @@ describe('the tongban command', () => {
     const verified = await tongban('audit', 'verify');
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/intact: \d+ events/);
-  });
+    // Three child processes, one of them seeding the whole demo: tens of seconds on a shared, busy machine.
+  }, 120_000);
 
   it('names the first changed audit event, and notices a removed one', async () => {
     const { db, close } = database();

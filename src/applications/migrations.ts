@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PlatformMigration } from '../core/migrate.js';
 
 /**
@@ -107,5 +108,23 @@ export const applicationsMigration: PlatformMigration = {
       .addColumn('consented_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('application_consents_application').on('application_consents').column('application_id').execute();
+  },
+};
+
+/**
+ * Indexes for the supervision read port (src/supervision/dashboard/port.ts): the changed-since
+ * feed that refreshes the supervision rollup reads in (updated_at, id) order, and the live
+ * "in progress / overdue / due soon" counts read only the open applications, by region.
+ */
+export const applicationsSupervisionIndexesMigration: PlatformMigration = {
+  name: '0605-applications-supervision-indexes',
+  async up(db) {
+    await db.schema.createIndex('applications_updated').on('applications').columns(['updated_at', 'id']).execute();
+    await db.schema
+      .createIndex('applications_open_by_region')
+      .on('applications')
+      .columns(['region_code', 'department_id', 'item_id', 'time_unit', 'queue_due'])
+      .where(sql.ref('is_open'), '=', 1)
+      .execute();
   },
 };

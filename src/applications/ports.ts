@@ -1,5 +1,6 @@
 import type { Tx } from '../core/db.js';
 import type { LocalizedText, ItemVersionView } from '../catalog/schema.js';
+import type { CreditStanding } from '../credit/service.js';
 
 /**
  * What applications need from the capabilities around them, stated narrowly so that the workflow
@@ -89,4 +90,41 @@ export interface NotifierPort {
   notify(tx: Tx, notification: ApplicantNotification): Promise<unknown>;
   /** Sends what was written, after the commit (a job catches whatever a stopped process leaves). */
   deliverSoon(): void;
+}
+
+/**
+ * The applicant's credit standing (good / caution / listed, the counts behind it, and whether they
+ * may make a credit commitment (信用承诺) in place of a material), as the credit capability gives it.
+ */
+export type { CreditStanding } from '../credit/service.js';
+
+/** A commitment the handling department found to be false, to become a credit record of the applicant. */
+export interface BrokenCommitment {
+  holder: Holder;
+  holderName: string;
+  departmentId: string;
+  applicationId: string;
+  trackingNumber: string;
+  materialKey: string;
+  reason: string;
+  /** The day the department decided it, YYYY-MM-DD in Asia/Shanghai. */
+  decidedOn: string;
+  actor: { staffId: string; label: string };
+}
+
+export interface CreditPort {
+  /** The holder's standing now. Not audited here: the caller audits a staff read. */
+  standing(holder: Holder): Promise<CreditStanding>;
+  /**
+   * The same standing read inside the caller's transaction (a submission checks it again where it
+   * writes): what the read needs is looked up first, outside any transaction.
+   */
+  prepareStanding(holder: Holder): Promise<(tx: Tx) => Promise<CreditStanding>>;
+  /**
+   * Reads what recording needs (outside any transaction: SQLite has one connection) and returns
+   * the write, to run in the caller's transaction so the record exists exactly when the event does.
+   */
+  prepareBrokenCommitment(holder: Holder): Promise<(tx: Tx, commitment: BrokenCommitment) => Promise<{ recordId: string }>>;
+  /** Where authorised staff read the holder's full credit record, when the credit capability has such a page. */
+  recordPage(holder: Holder): Promise<string | null>;
 }

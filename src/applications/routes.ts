@@ -3,6 +3,9 @@ import { requireAccount, requirePerson, requireRole } from '../core/auth.js';
 import type { HttpApp } from '../core/http.js';
 import {
   ActionParams,
+  ApplicantCreditSchema,
+  BrokenCommitmentBody,
+  CommitmentParams,
   ApplicationContent,
   ApplicationParams,
   ApplicationViewSchema,
@@ -183,5 +186,36 @@ export function applicationRoutes(app: HttpApp, applications: ApplicationService
       },
     },
     async (request) => applications.act(requireRole(request, 'officer', 'approver'), request.params.id, request.params.action, request.body ?? {}),
+  );
+
+  app.get(
+    '/api/v1/workbench/applications/:id/credit',
+    {
+      schema: {
+        tags: workbench,
+        summary: "The applicant's credit standing and the credit commitments made in this application",
+        description: 'For officers and approvers of the handling or collecting department; each read is audited against the applicant (person or enterprise).',
+        params: ApplicationParams,
+        response: { 200: ApplicantCreditSchema },
+      },
+    },
+    async (request) => applications.applicantCredit(requireRole(request, 'officer', 'approver'), request.params.id),
+  );
+
+  app.post(
+    '/api/v1/workbench/applications/:id/commitments/:materialKey/breach',
+    {
+      schema: {
+        tags: workbench,
+        summary: 'Record that a credit commitment was false (承诺不实)',
+        description:
+          'The handling department, on an open or concluded application: the breach becomes a credit record of the applicant in the same transaction as the event. ' +
+          'With requireMaterial the material itself is required at once (a supplement request listing it, even after an earlier one); 409 when the status allows no supplement request.',
+        params: CommitmentParams,
+        body: BrokenCommitmentBody,
+        response: { 200: ApplicationViewSchema },
+      },
+    },
+    async (request) => applications.recordBrokenCommitment(requireRole(request, 'officer', 'approver'), request.params.id, request.params.materialKey, request.body),
   );
 }

@@ -14,6 +14,10 @@ export const MaterialInputSchema = Type.Union([
   Type.Object({ fileIds: Type.Array(Id, { minItems: 1, maxItems: 10 }) }, { additionalProperties: false, description: 'Files uploaded with POST /api/v1/files' }),
   Type.Object({ certificateId: Id, consent: Type.Boolean() }, { additionalProperties: false, description: 'Reuse an electronic certificate the applicant holds' }),
   Type.Object({ governmentData: Type.Literal(true), consent: Type.Boolean() }, { additionalProperties: false, description: 'Data the government already holds' }),
+  Type.Object(
+    { commitment: Type.Literal(true) },
+    { additionalProperties: false, description: 'A credit commitment (信用承诺) instead of the material, where the item version allows one and the applicant is in good credit standing' },
+  ),
   Type.Null(),
 ]);
 
@@ -153,4 +157,41 @@ export const BundleSubmissionSchema = Type.Object({
   status: Type.Union(['inProgress', 'actionNeeded', 'completed', 'partlyRejected', 'withdrawn'].map((s) => Type.Literal(s))),
   applications: Type.Array(Type.Intersect([QueueRowSchema, Type.Object({ departmentId: Type.String(), certificateId: Nullable(Type.String()) })])),
   certificateIds: Type.Array(Type.String()),
+});
+
+// Credit in the flow (信用承诺)
+
+export const CommitmentParams = Type.Object({ id: Id, materialKey: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,39}$' }) });
+
+export const BrokenCommitmentBody = Type.Object(
+  {
+    reason: Type.String({ maxLength: 1000, description: 'The facts and reasons the commitment is false; shown to the applicant and kept in the credit record' }),
+    requireMaterial: Type.Optional(Type.Boolean({ description: 'Also require the material itself now (a supplement request listing it); only while a supplement may be requested' })),
+  },
+  { additionalProperties: false },
+);
+
+const CreditCounts = Type.Object({ licences: Type.Integer(), penalties: Type.Integer(), honours: Type.Integer(), commitmentsKept: Type.Integer(), commitmentsBroken: Type.Integer() });
+const CreditStatus = Type.Union([Type.Literal('good'), Type.Literal('caution'), Type.Literal('listed')]);
+
+export const ApplicantCreditSchema = Type.Object({
+  standing: Type.Object({
+    status: CreditStatus,
+    listed: Type.Boolean(),
+    mayCommit: Type.Boolean(),
+    counts: Type.Optional(Type.Object(CreditCounts.properties, { description: "The applicant's credit records by kind: for the handling department only, not the collecting office" })),
+    asOf: Type.String(),
+  }),
+  recordPage: Nullable(Type.String()),
+  commitments: Type.Array(
+    Type.Object({
+      materialKey: Type.String(),
+      kind: Type.Literal('commitment'),
+      text: Localized,
+      committedAt: Type.String(),
+      committedBy: Type.Object({ personId: Type.String(), name: Type.String() }),
+      standing: Type.Object({ status: CreditStatus, mayCommit: Type.Boolean() }),
+      broken: Type.Optional(Type.Object({ at: Type.String(), decidedOn: Type.String(), reason: Type.String(), by: Type.String(), recordId: Type.String() })),
+    }),
+  ),
 });

@@ -5,7 +5,8 @@ import type { Tx } from '../core/db.js';
 import { AppError, conflict, forbidden, invalid, notFound, type FieldProblem } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Platform } from '../core/platform.js';
-import type { ItemDefinition, ItemVersionView, Material } from '../catalog/schema.js';
+import { commitmentTextOf } from '../catalog/model.js';
+import type { ItemDefinition, ItemVersionView, LocalizedText, Material } from '../catalog/schema.js';
 import type { EnterpriseService } from '../identity/enterprises/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { CalendarService, DeadlineCalendar } from '../reference/calendar-service.js';
@@ -13,9 +14,9 @@ import { shanghaiDate } from '../reference/dates.js';
 import { isWithin, NATIONWIDE_REGION_CODE, provinceOf } from '../reference/regions.js';
 import { checkForm, isMaterialNeeded, type FormValues } from './form.js';
 import type { GovernmentDataExchange, GovernmentDataRecord } from './government-data.js';
-import type { CertificatePort, CertificateSnapshot, FilePort, Holder, ItemSource, NotifierPort, StoredFile } from './ports.js';
-import { ApplicationStore, type ApplicationEventRow, type ApplicationListRow, type ApplicationRow, type QueueFilters } from './store.js';
-import { deadlines, pauseLength, type ClockState, type Deadlines } from './time-limits.js';
+import type { CertificatePort, CertificateSnapshot, CreditPort, CreditStanding, FilePort, Holder, ItemSource, NotifierPort, StoredFile } from './ports.js';
+import { ApplicationStore, type ApplicationEventRow, type ApplicationListRow, type ApplicationRow, type QueueFilters, type SupervisionOpenFilter } from './store.js';
+import { DUE_SOON_DAYS, deadlines, pauseLength, type ClockState, type Deadlines } from './time-limits.js';
 import {
   availableActions,
   checkTransition,
@@ -28,12 +29,28 @@ import {
 import './messages.js';
 
 /** How the applicant provides one material. */
-export type MaterialInput = { fileIds: string[] } | { certificateId: string; consent: boolean } | { governmentData: true; consent: boolean };
+export type MaterialInput = { fileIds: string[] } | { certificateId: string; consent: boolean } | { governmentData: true; consent: boolean } | { commitment: true };
+
+/**
+ * A credit commitment (信用承诺) made in place of a material: the words committed to, who made it
+ * and when, and the applicant's credit standing at that moment. `broken` is set when the handling
+ * department finds it false (the credit record it became is `recordId`).
+ */
+export interface CommitmentMaterial {
+  kind: 'commitment';
+  text: LocalizedText;
+  committedAt: string;
+  committedBy: { personId: string; name: string };
+  /** Only whether the applicant could commit: the counts behind a standing are not every reader's to see. */
+  standing: Pick<CreditStanding, 'status' | 'mayCommit'>;
+  broken?: { at: string; decidedOn: string; reason: string; by: string; recordId: string };
+}
 
 export type ProvidedMaterial =
   | { kind: 'upload'; files: StoredFile[] }
   | { kind: 'certificate'; certificate: CertificateSnapshot; consentedAt: string }
-  | { kind: 'governmentData'; record: GovernmentDataRecord; consentedAt: string };
+  | { kind: 'governmentData'; record: GovernmentDataRecord; consentedAt: string }
+  | CommitmentMaterial;
 
 /** On a draft a chosen certificate is only a choice; it is shared with the department on submission. */
 export type StoredMaterial = ProvidedMaterial | { kind: 'certificateChoice'; certificateId: string; consentedAt: string };
@@ -42,6 +59,8 @@ interface PreparedSubmission {
   values: FormValues;
   materials: Record<string, StoredMaterial>;
   problems: FieldProblem[];
+  /** When commitments are made: the applicant's standing read again in the writing transaction. */
+  standingIn?: (tx: Tx) => Promise<CreditStanding>;
 }
 
 export interface ApplicationInput {
@@ -54,6 +73,15 @@ export interface OfficerActionInput {
   /** For a supplement request: every missing or wrong material and field, asked at once. */
   missing?: { materials?: string[]; fields?: string[] };
   procedure?: 'hearing' | 'expertReview' | 'inspection';
+}
+
+/** What the officer's credit panel shows: the applicant's standing now and the commitments made in this application. */
+export interface ApplicantCredit {
+  /** The counts of records only for the handling department; the collecting office sees the status alone. */
+  standing: Omit<CreditStanding, 'counts'> & Partial<Pick<CreditStanding, 'counts'>>;
+  /** The full credit record page for staff, when the credit capability has one. */
+  recordPage: string | null;
+  commitments: (CommitmentMaterial & { materialKey: string })[];
 }
 
 export interface ApplicationEventView {
@@ -160,6 +188,7 @@ export class ApplicationService {
       files: FilePort;
       notifier: NotifierPort;
       governmentData: GovernmentDataExchange;
+      credit: CreditPort;
     },
   ) {
     this.store = new ApplicationStore(platform.db);
@@ -334,6 +363,16 @@ export class ApplicationService {
     return values;
   }
 
+  /**
+   * The applicant's own credit standing (the person's, or that of an enterprise they may apply
+   * for), so the form offers a commitment only to those who may make one. Not a staff read.
+   */
+  async applicantStanding(principal: SessionPrincipal, enterpriseId?: string | null): Promise<CreditStanding> {
+    const personId = requirePersonId(principal);
+    if (enterpriseId) await this.deps.enterprises.authorize(principal, enterpriseId, 'applications');
+    return this.deps.credit.standing(enterpriseId ? { enterpriseId } : { personId });
+  }
+
   /** Saves answers and materials on a draft. Consent to reuse is recorded when it is submitted. */
   async saveDraft(principal: SessionPrincipal, applicationId: string, input: ApplicationInput): Promise<ApplicationView> {
     const row = await this.ownApplication(principal, applicationId);
@@ -371,6 +410,7 @@ export class ApplicationService {
     if (!item || item.status !== 'published') throw conflict('itemWithdrawn', 'applications.item.withdrawn');
     if (item.versionId !== row.itemVersionId) Object.assign(row, versionColumns(item));
     const submission = await this.prepareSubmission(principal, row, item, input);
+    await this.renewCommitments(principal, row, item, input, submission);
     if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
     const audits: AuditEntry[] = [];
     await this.store.transaction(async (tx) => {
@@ -431,10 +471,37 @@ export class ApplicationService {
         problems.push({ field: `/materials/${material.key}`, message: 'applications.material.missing', params: { name: material.name['zh-CN'] } });
       }
     }
-    return { values: check.values, materials: prepared.materials, problems };
+    const commits = Object.values(prepared.materials).some((m) => m.kind === 'commitment' && !m.broken);
+    return { values: check.values, materials: prepared.materials, problems, ...(commits ? { standingIn: await this.deps.credit.prepareStanding(holderOf(row)) } : {}) };
+  }
+
+  /**
+   * A commitment chosen on a draft is made when the draft is submitted: the item (perhaps a newer
+   * version) must still accept one and the applicant must still be in good standing, and the
+   * standing recorded is the one at submission. A commitment for a material the item no longer
+   * lists, or no longer needs given the answers, is dropped: there is nothing left for it to replace.
+   */
+  private async renewCommitments(principal: SessionPrincipal, row: ApplicationRow, item: ItemVersionView, input: ApplicationInput, submission: PreparedSubmission): Promise<void> {
+    const byKey = new Map(item.definition.materials.map((m) => [m.key, m]));
+    for (const [key, stored] of Object.entries(submission.materials)) {
+      if (stored.kind !== 'commitment' || (input.materials && key in input.materials)) continue;
+      const material = byKey.get(key);
+      if (!material || !isMaterialNeeded(material, submission.values)) {
+        delete submission.materials[key];
+        continue;
+      }
+      try {
+        submission.materials[key] = await this.prepareMaterial(principal, row, material, { commitment: true });
+      } catch (error) {
+        if (!(error instanceof AppError) || error.fields.length > 0 || error.status >= 500) throw error;
+        delete submission.materials[key];
+        submission.problems.push({ field: `/materials/${key}`, message: (error.detailKey ?? 'applications.material.invalid') as FieldProblem['message'], params: error.params });
+      }
+    }
   }
 
   private async commitSubmission(tx: Tx, principal: SessionPrincipal, row: ApplicationRow, submission: PreparedSubmission, audits: AuditEntry[]): Promise<void> {
+    await this.recheckCommitments(tx, submission);
     const materials = await this.finishMaterials(tx, principal, row, submission.materials, () => true, audits);
     const nowIso = this.now().toISOString();
     const trackingNumber = this.newTrackingNumber(row.regionCode);
@@ -450,6 +517,24 @@ export class ApplicationService {
     await this.attachUploads(tx, row.id, materials);
     await this.recordEvent(tx, row.id, 'submit', 'draft', 'submitted', this.personActor(principal), null, null, null);
     await this.notify(tx, row, 'submitted', { trackingNumber });
+  }
+
+  /**
+   * The standing was read before the transaction; a penalty or listing recorded meanwhile must not
+   * let a commitment through. Read again where the submission is written, and recorded as it is now.
+   */
+  private async recheckCommitments(tx: Tx, submission: PreparedSubmission): Promise<void> {
+    const keys = Object.entries(submission.materials).flatMap(([key, m]) => (m.kind === 'commitment' && !m.broken ? [key] : []));
+    if (!keys.length || !submission.standingIn) return;
+    const standing = await submission.standingIn(tx);
+    if (!standing.mayCommit) {
+      const message = standing.listed || standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding';
+      throw invalid('applicationIncomplete', keys.map((key) => ({ field: `/materials/${key}`, message })), 'applications.incomplete');
+    }
+    for (const key of keys) {
+      const made = submission.materials[key] as CommitmentMaterial;
+      submission.materials[key] = { ...made, standing: { status: standing.status, mayCommit: standing.mayCommit } };
+    }
   }
 
   private async attachUploads(tx: Tx, applicationId: string, materials: Record<string, StoredMaterial>): Promise<void> {
@@ -495,6 +580,7 @@ export class ApplicationService {
 
   private async prepareMaterial(principal: SessionPrincipal, row: ApplicationRow, material: Material, choice: MaterialInput): Promise<StoredMaterial> {
     const consentedAt = this.now().toISOString();
+    if ('commitment' in choice) return this.prepareCommitment(principal, row, material);
     if ('fileIds' in choice) {
       if (!material.uploadAllowed) throw new AppError(422, 'uploadNotAccepted', 'error.validation.title', 'applications.material.uploadNotAccepted');
       if (choice.fileIds.length === 0 || choice.fileIds.length > 10) throw new AppError(422, 'fileCount', 'error.validation.title', 'applications.material.fileCount');
@@ -519,6 +605,26 @@ export class ApplicationService {
     const record = await this.deps.governmentData.fetch(material.dataset, { personId: row.applicantPersonId, enterpriseId: row.enterpriseId }, this.now());
     if (!record) throw new AppError(422, 'governmentDataNotHeld', 'error.validation.title', 'applications.material.notHeld');
     return { kind: 'governmentData', record, consentedAt };
+  }
+
+  /**
+   * 信用承诺: the item must accept a commitment for this material, and the applicant (the person, or
+   * the enterprise applied for) must be in good standing; otherwise the material must be provided.
+   */
+  private async prepareCommitment(principal: SessionPrincipal, row: ApplicationRow, material: Material): Promise<CommitmentMaterial> {
+    const text = commitmentTextOf(material);
+    if (!text) throw new AppError(422, 'commitmentNotOffered', 'error.validation.title', 'applications.commitment.notOffered');
+    const standing = await this.deps.credit.standing(holderOf(row));
+    if (!standing.mayCommit) {
+      throw new AppError(422, 'commitmentNotInGoodStanding', 'error.validation.title', standing.listed || standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding');
+    }
+    return {
+      kind: 'commitment',
+      text,
+      committedAt: this.now().toISOString(),
+      committedBy: { personId: requirePersonId(principal), name: principal.displayName },
+      standing: { status: standing.status, mayCommit: standing.mayCommit },
+    };
   }
 
   /**
@@ -549,14 +655,14 @@ export class ApplicationService {
       } else {
         provided = material;
       }
-      if (provided.kind !== 'upload' && recordConsentFor(key)) await this.recordConsent(tx, row, key, provided, audits);
+      if (provided.kind !== 'upload' && provided.kind !== 'commitment' && recordConsentFor(key)) await this.recordConsent(tx, row, key, provided, audits);
       result[key] = provided;
     }
     return result;
   }
 
   private async recordConsent(tx: Tx, row: ApplicationRow, materialKey: string, provided: ProvidedMaterial, audits: AuditEntry[]): Promise<void> {
-    if (provided.kind === 'upload') return;
+    if (provided.kind === 'upload' || provided.kind === 'commitment') return;
     const reference = provided.kind === 'certificate' ? provided.certificate.certificateId : provided.record.dataset;
     await this.store.addConsent(tx, {
       id: newId(),
@@ -603,8 +709,10 @@ export class ApplicationService {
       const given = input.form?.[key];
       if (given === undefined || given === null || (typeof given === 'string' && given.trim() === '')) problems.push({ field: `/form/${key}`, message: 'applications.supplement.fieldNeeded' });
     }
-    for (const key of Object.keys(input.materials ?? {})) {
+    for (const [key, choice] of Object.entries(input.materials ?? {})) {
       if (!request?.materials.includes(key)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.notRequested' });
+      // The department asks for the material itself: a commitment does not answer a supplement request.
+      else if (choice && 'commitment' in choice) problems.unshift({ field: `/materials/${key}`, message: 'applications.commitment.notInSupplement' });
     }
     for (const key of Object.keys(input.form ?? {})) {
       if (!request?.fields.includes(key)) problems.push({ field: `/form/${key}`, message: 'applications.supplement.notRequested' });
@@ -675,23 +783,23 @@ export class ApplicationService {
    * personal data are written to the audit trail, where the applicant sees them. Everyone else
    * gets 404, and the attempt is audited.
    */
-  async get(principal: SessionPrincipal, applicationId: string, purpose?: string): Promise<ApplicationView> {
+  async get(principal: SessionPrincipal, applicationId: string, purpose?: string | ((trackingNumber: string) => string)): Promise<ApplicationView> {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
     if (principal.staffId) {
-      if (!this.staffMaySee(principal, row)) return this.refuse(principal, row.id);
+      if (!this.staffMaySee(principal, row)) return this.refuse(principal, row);
       const department = principal.departmentId ? await this.deps.identity.department(principal.departmentId) : undefined;
       await this.platform.audit.record({
         action: 'personalData.read',
         actor: { type: 'staff', id: principal.staffId, label: `${department?.nameZh ?? ''} · ${principal.displayName}` },
         subjectPersonId: row.applicantPersonId,
         ...(row.enterpriseId ? { subjectEnterpriseId: row.enterpriseId } : {}),
-        purpose: purpose ?? `application ${row.trackingNumber ?? row.id}`,
+        purpose: typeof purpose === 'function' ? purpose(row.trackingNumber ?? row.id) : (purpose ?? `application ${row.trackingNumber ?? row.id}`),
         detail: { applicationId: row.id, fields: ['form', 'materials'] },
       });
       return this.view(row, principal);
     }
-    if (!(await this.applicantMaySee(principal, row))) return this.refuse(principal, row.id);
+    if (!(await this.applicantMaySee(principal, row))) return this.refuse(principal, row);
     return this.view(row, principal);
   }
 
@@ -713,20 +821,29 @@ export class ApplicationService {
     }
   }
 
-  private async refuse(principal: SessionPrincipal, applicationId: string): Promise<never> {
+  /** A refused attempt, audited against the application's applicant (and enterprise) so that they see it; 404 either way. */
+  private async refuse(principal: SessionPrincipal, application: string | Pick<ApplicationRow, 'id' | 'applicantPersonId' | 'enterpriseId'>): Promise<never> {
+    const applicationId = typeof application === 'string' ? application : application.id;
     await this.platform.audit.record({
       action: 'application.accessDenied',
       actor: { type: principal.staffId ? 'staff' : 'person', id: principal.staffId ?? principal.personId ?? undefined, label: principal.displayName },
+      ...(typeof application === 'string' ? {} : subjectsOfRow(application)),
       outcome: 'denied',
       detail: { applicationId },
     });
     throw notFound('applicationNotFound', 'applications.notFound');
   }
 
+  /** Whom an application concerns, for auditing a refused attempt on something attached to it; reads no personal data. */
+  async subjectsOf(applicationId: string): Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> {
+    const row = await this.store.byId(applicationId);
+    return row ? subjectsOfRow(row) : {};
+  }
+
   private async ownApplication(principal: SessionPrincipal, applicationId: string): Promise<ApplicationRow> {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
-    if (principal.staffId || !(await this.applicantMaySee(principal, row))) return this.refuse(principal, row.id);
+    if (principal.staffId || !(await this.applicantMaySee(principal, row))) return this.refuse(principal, row);
     return row;
   }
 
@@ -836,7 +953,7 @@ export class ApplicationService {
     const departmentId = this.officerDepartment(principal);
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
-    if (row.departmentId !== departmentId || row.status === 'draft') return this.refuse(principal, row.id);
+    if (row.departmentId !== departmentId || row.status === 'draft') return this.refuse(principal, row);
     if (CLOSED_STATUSES.includes(row.status)) throw illegalTransition('claim', row.status);
     const actor = await this.staffActor(principal);
     await this.store.transaction(async (tx) => {
@@ -854,7 +971,7 @@ export class ApplicationService {
   async act(principal: SessionPrincipal, applicationId: string, action: OfficerAction, input: OfficerActionInput = {}): Promise<ApplicationView> {
     const row = await this.store.byId(applicationId);
     if (!row) throw notFound('applicationNotFound', 'applications.notFound');
-    if (!this.staffMaySee(principal, row)) return this.refuse(principal, row.id);
+    if (!this.staffMaySee(principal, row)) return this.refuse(principal, row);
     const item = await this.itemVersion(row);
     const flow = { steps: item.definition.flow.steps, resumeStatus: row.resumeStatus };
     const opinion = cleanOpinion(input.opinion);
@@ -870,8 +987,8 @@ export class ApplicationService {
     if ((action === 'reject' || action === 'refuse' || action === 'requestSupplement') && !opinion) {
       throw invalid('opinionRequired', [{ field: '/opinion', message: 'applications.opinion.required' }]);
     }
-    if (action === 'requestSupplement' && (await this.store.events(row.id)).some((event) => event.action === 'requestSupplement')) {
-      // 一次性告知: what is missing is asked for once, all of it.
+    if (action === 'requestSupplement' && (await this.store.events(row.id)).some((event) => event.action === 'requestSupplement' && !causedByBreach(event))) {
+      // 一次性告知: what is missing is asked for once, all of it. A breach's demand for the material does not use that once up.
       throw conflict('supplementAlreadyRequested', 'applications.supplement.alreadyRequested');
     }
     const supplementRequest = action === 'requestSupplement' ? this.supplementRequestOf(item.definition, input, opinion) : null;
@@ -926,6 +1043,95 @@ export class ApplicationService {
     });
     this.deps.notifier.deliverSoon();
     return this.get(principal, applicationId, `application ${row.trackingNumber} ${action}`);
+  }
+
+  /**
+   * The applicant's credit standing for the officer's panel, with the commitments made in this
+   * application. A staff read of the applicant's credit data: audited like the application itself,
+   * against the person or the enterprise the standing is about.
+   */
+  async applicantCredit(principal: SessionPrincipal, applicationId: string): Promise<ApplicantCredit> {
+    const row = await this.store.byId(applicationId);
+    if (!row) throw notFound('applicationNotFound', 'applications.notFound');
+    if (!principal.staffId || !this.staffMaySee(principal, row)) return this.refuse(principal, row);
+    const holder = holderOf(row);
+    const [{ counts, ...status }, recordPage, actor] = await Promise.all([this.deps.credit.standing(holder), this.deps.credit.recordPage(holder), this.staffActor(principal)]);
+    // The counts tell of other departments' records: only the department deciding the application sees them.
+    const handling = principal.departmentId === row.departmentId;
+    const standing = handling ? { ...status, counts } : status;
+    await this.platform.audit.record({
+      action: 'personalData.read',
+      actor: { type: 'staff', id: principal.staffId, label: actor.label },
+      ...(row.enterpriseId ? { subjectEnterpriseId: row.enterpriseId } : { subjectPersonId: row.applicantPersonId }),
+      purpose: `credit standing for application ${row.trackingNumber ?? row.id}`,
+      detail: { applicationId: row.id, fields: handling ? ['creditStanding', 'creditCounts'] : ['creditStanding'] },
+    });
+    const commitments = Object.entries(JSON.parse(row.materials) as Record<string, StoredMaterial>).flatMap(([materialKey, m]) => (m.kind === 'commitment' ? [{ ...m, materialKey }] : []));
+    return { standing, recordPage: handling ? recordPage : null, commitments };
+  }
+
+  /**
+   * The handling department found a commitment false (承诺不实): the breach becomes a credit record
+   * of the applicant, in the same transaction as the application's event. On an open application
+   * the department may at once require the material itself (`requireMaterial`): a supplement
+   * request listing it, allowed even after an earlier supplement request, since the breach is a new
+   * fact. The applicant is notified.
+   */
+  async recordBrokenCommitment(principal: SessionPrincipal, applicationId: string, materialKey: string, input: { reason: string; requireMaterial?: boolean }): Promise<ApplicationView> {
+    const row = await this.store.byId(applicationId);
+    if (!row) throw notFound('applicationNotFound', 'applications.notFound');
+    if (!principal.staffId || !this.staffMaySee(principal, row)) return this.refuse(principal, row);
+    if (principal.departmentId !== row.departmentId) throw forbidden('notHandlingDepartment', 'applications.notHandlingDepartment');
+    const materials = JSON.parse(row.materials) as Record<string, StoredMaterial>;
+    const commitment = materials[materialKey];
+    if (!commitment || commitment.kind !== 'commitment') throw notFound('commitmentNotFound', 'applications.commitment.notFound');
+    if (commitment.broken) throw conflict('commitmentAlreadyBroken', 'applications.commitment.alreadyBroken');
+    if (row.status === 'withdrawn') throw conflict('commitmentApplicationWithdrawn', 'applications.commitment.withdrawn');
+    const reason = cleanOpinion(input.reason);
+    if (!reason) throw invalid('reasonRequired', [{ field: '/reason', message: 'applications.commitment.reasonRequired' }]);
+    const item = await this.itemVersion(row);
+    const flow = { steps: item.definition.flow.steps, resumeStatus: row.resumeStatus };
+    let supplement: { request: SupplementRequest; step: string | null } | null = null;
+    if (input.requireMaterial) {
+      const check = checkTransition('requestSupplement', row.status, flow, principal.roles);
+      if (!check.ok) {
+        if (check.reason === 'roleNotInStep') throw forbidden('roleNotInStep', 'applications.roleNotInStep');
+        throw conflict('cannotRequireMaterial', 'applications.commitment.cannotRequire', { status: `{applications.status.${row.status}}` }, [{ field: '/requireMaterial', message: 'applications.commitment.cannotRequire', params: { status: `{applications.status.${row.status}}` } }]);
+      }
+      supplement = { request: { requestedAt: this.now().toISOString(), materials: [materialKey], fields: [], note: reason }, step: check.step };
+    }
+    const [write, actor, calendar] = await Promise.all([this.deps.credit.prepareBrokenCommitment(holderOf(row)), this.staffActor(principal), this.deps.calendar.deadlineCalendar()]);
+    const nowIso = this.now().toISOString();
+    const today = this.today();
+    await this.store.transaction(async (tx) => {
+      const { recordId } = await write(tx, {
+        holder: holderOf(row),
+        holderName: row.applicantName,
+        departmentId: row.departmentId,
+        applicationId: row.id,
+        trackingNumber: row.trackingNumber ?? row.id,
+        materialKey,
+        reason,
+        decidedOn: today,
+        actor: { staffId: principal.staffId!, label: actor.label },
+      });
+      materials[materialKey] = { ...commitment, broken: { at: nowIso, decidedOn: today, reason, by: actor.label, recordId } };
+      let changes: Partial<ApplicationRow> = { materials: JSON.stringify(materials), updatedAt: nowIso };
+      if (supplement) {
+        changes = { ...changes, status: 'supplementRequested', supplementRequest: JSON.stringify(supplement.request), resumeStatus: row.status };
+        if (row.clockStartedOn && !row.clockPausedSince) changes.clockPausedSince = today;
+        changes = { ...changes, ...this.dueDates(calendar, { ...row, ...changes } as ApplicationRow) };
+      }
+      await this.write(tx, row, changes);
+      await this.recordEvent(tx, row.id, 'commitmentBroken', row.status, row.status, actor, null, reason, { materialKey, recordId });
+      await this.notify(tx, row, 'commitmentBroken', { trackingNumber: row.trackingNumber ?? '' });
+      if (supplement) {
+        await this.recordEvent(tx, row.id, 'requestSupplement', row.status, 'supplementRequested', actor, supplement.step, reason, { ...supplement.request, cause: 'commitmentBroken' });
+        await this.notify(tx, row, 'requestSupplement', { trackingNumber: row.trackingNumber ?? '' });
+      }
+    });
+    this.deps.notifier.deliverSoon();
+    return this.get(principal, applicationId, `application ${row.trackingNumber} commitmentBroken`);
   }
 
   /** 异地代收: the collecting office checked the application and passes it to the handling region. */
@@ -1002,7 +1208,7 @@ export class ApplicationService {
   private async recordEvent(
     tx: Tx,
     applicationId: string,
-    action: Action | 'claim',
+    action: Action | 'claim' | 'commitmentBroken',
     from: ApplicationStatus,
     to: ApplicationStatus,
     actor: { type: 'person' | 'staff' | 'system'; id: string | null; label: string },
@@ -1172,6 +1378,37 @@ export class ApplicationService {
     return Promise.all(submissions.map((s) => this.bundleView(s.id)));
   }
 
+  /**
+   * For supervision alerts: every open application, in any department, whose running clock is due
+   * soon or past its promised (and perhaps its legal) deadline, with its deadlines as of today.
+   */
+  async deadlineWatch() {
+    const calendar = await this.deps.calendar.deadlineCalendar();
+    const today = this.today();
+    const rows = await this.store.dueAcrossDepartments(calendar.calendar.addWorkingDays(today, DUE_SOON_DAYS));
+    return rows.map((row) => ({ ...this.queueRow(calendar, row), departmentId: row.departmentId }));
+  }
+
+  /** Supervision read port: submitted applications changed after a keyset, narrow columns (see ApplicationStore). */
+  supervisionChanges(after: { updatedAt: string; id: string }, limit: number) {
+    return this.store.supervisionChanges(after, limit);
+  }
+
+  /** Supervision read port: the clock's pause, resume and withdrawal events of these applications (see ApplicationStore). */
+  supervisionClockEvents(applicationIds: string[]) {
+    return this.store.supervisionClockEvents(applicationIds);
+  }
+
+  /** Supervision read port: live counts of open, overdue and due-soon applications by region, department and item. */
+  supervisionOpenCounts(filter: SupervisionOpenFilter) {
+    return this.store.supervisionOpenCounts(filter);
+  }
+
+  /** Supervision read port: the open applications overdue or due soon, least time left first (no personal data). */
+  supervisionDueList(filter: SupervisionOpenFilter, which: 'overdue' | 'dueSoon', limit: number) {
+    return this.store.supervisionDueList(filter, which, limit);
+  }
+
   /** For reviews: what the evaluation capability needs to know about a concluded application. */
   async reviewable(applicationId: string) {
     const row = await this.store.byId(applicationId);
@@ -1235,6 +1472,11 @@ export function clockOf(row: Pick<ApplicationRow, 'timeUnit' | 'promisedDays' | 
   };
 }
 
+/** A supplement request the department made on finding a commitment false, not its one-time request (一次性告知). */
+function causedByBreach(event: ApplicationEventRow): boolean {
+  return event.detail !== null && (JSON.parse(event.detail) as { cause?: unknown }).cause === 'commitmentBroken';
+}
+
 function eventView(event: ApplicationEventRow): ApplicationEventView {
   return {
     at: event.at,
@@ -1267,4 +1509,9 @@ function previousDay(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
+}
+
+/** The audit subjects of an application: its applicant, and the enterprise it was made for. */
+function subjectsOfRow(row: Pick<ApplicationRow, 'applicantPersonId' | 'enterpriseId'>): { subjectPersonId: string; subjectEnterpriseId?: string } {
+  return { subjectPersonId: row.applicantPersonId, ...(row.enterpriseId ? { subjectEnterpriseId: row.enterpriseId } : {}) };
 }

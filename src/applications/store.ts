@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../core/db.js';
 import type { ApplicationStatus } from './workflow.js';
 
@@ -140,6 +141,9 @@ export interface QueueFilters {
   offset: number;
 }
 
+/** Events that pause, resume or stop an application's clock (read by supervision, see supervisionClockEvents). */
+export const SUPERVISION_CLOCK_ACTIONS = ['requestSupplement', 'supplement', 'startSpecialProcedure', 'endSpecialProcedure', 'withdraw'] as const;
+
 /** The SQL of applications; nothing else touches these tables. */
 export class ApplicationStore {
   constructor(readonly db: Db) {}
@@ -234,6 +238,22 @@ export class ApplicationStore {
     return { rows, total: Number(count.count) };
   }
 
+  /**
+   * Open applications of every department whose promised deadline is on or before `dueOnOrBefore`
+   * (paused ones wait at the far end of the queue and are left out): what supervision alerts watch.
+   */
+  dueAcrossDepartments(dueOnOrBefore: string) {
+    return this.db
+      .selectFrom('applications')
+      .select([...LIST_COLUMNS, 'departmentId'])
+      // A literal, so that both engines can use the partial index applications_open_due.
+      .where('isOpen', '=', sql.lit(1))
+      .where('queueDue', '<=', dueOnOrBefore)
+      .orderBy('queueDue')
+      .orderBy('id')
+      .execute();
+  }
+
   /** Applications a collecting office took in for another region (异地代收), still open. */
   collectedBy(departmentId: string, limit: number) {
     return this.db
@@ -270,4 +290,123 @@ export class ApplicationStore {
       : query.where('applicantPersonId', '=', personId).where('enterpriseId', 'is', null);
     return query.orderBy('createdAt', 'desc').limit(50).execute();
   }
+
+  // Supervision read port (src/supervision/dashboard/port.ts). Narrow, read-only, no personal data.
+
+  /**
+   * The events that pause, resume or stop the clock of these applications (supplement requested
+   * and answered, special procedure started and ended, withdrawal), oldest first: when each pause
+   * ran, for handling time in working days, and when a withdrawal happened.
+   */
+  supervisionClockEvents(applicationIds: string[]) {
+    if (applicationIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('applicationEvents')
+      .select(['applicationId', 'at', 'action'])
+      .where('applicationId', 'in', applicationIds)
+      .where('action', 'in', [...SUPERVISION_CLOCK_ACTIONS])
+      .orderBy('applicationId')
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * Submitted applications changed after the keyset (updatedAt, id), oldest change first: the
+   * feed the supervision rollup refreshes from. Only the columns the figures need.
+   */
+  supervisionChanges(after: { updatedAt: string; id: string }, limit: number) {
+    return this.db
+      .selectFrom('applications')
+      .select([
+        'id',
+        'trackingNumber',
+        'itemId',
+        'departmentId',
+        'regionCode',
+        'status',
+        'isOpen',
+        'timeUnit',
+        'promisedDays',
+        'legalDays',
+        'clockStartedOn',
+        'clockPausedDays',
+        'clockPausedSince',
+        'clockStoppedOn',
+        'submittedAt',
+        'concludedAt',
+        'updatedAt',
+      ])
+      .where('status', '!=', 'draft')
+      // The first condition is implied by the second; it lets the (updated_at, id) index start at
+      // the keyset instead of filtering every row before it (each page would read the whole past).
+      .where('updatedAt', '>=', after.updatedAt)
+      .where((eb) => eb.or([eb('updatedAt', '>', after.updatedAt), eb.and([eb('updatedAt', '=', after.updatedAt), eb('id', '>', after.id)])]))
+      .orderBy('updatedAt')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Live counts of open applications grouped by region, department and item: in progress,
+   * overdue (promised deadline before `today`) and due soon (deadline from `today` to the
+   * unit's due-soon day). Paused and not yet accepted applications have no running deadline.
+   */
+  async supervisionOpenCounts(filter: SupervisionOpenFilter) {
+    const rows = await this.supervisionOpenBase(filter)
+      .select((eb) => [
+        'regionCode',
+        'departmentId',
+        'itemId',
+        eb.fn.countAll<number>().as('open'),
+        sql<number>`sum(case when queue_due < ${filter.today} then 1 else 0 end)`.as('overdue'),
+        sql<number>`sum(case when queue_due >= ${filter.today} and ((time_unit = 'workingDays' and queue_due <= ${filter.soonWorking}) or (time_unit = 'calendarDays' and queue_due <= ${filter.soonCalendar})) then 1 else 0 end)`.as('dueSoon'),
+      ])
+      .groupBy(['regionCode', 'departmentId', 'itemId'])
+      .execute();
+    return rows.map((row) => ({ regionCode: row.regionCode, departmentId: row.departmentId, itemId: row.itemId, open: Number(row.open), overdue: Number(row.overdue), dueSoon: Number(row.dueSoon) }));
+  }
+
+  /** Open applications overdue or due soon (as in supervisionOpenCounts), least time left first. */
+  supervisionDueList(filter: SupervisionOpenFilter, which: 'overdue' | 'dueSoon', limit: number) {
+    let query = this.supervisionOpenBase(filter);
+    query =
+      which === 'overdue'
+        ? query.where('queueDue', '<', filter.today)
+        : query
+            .where('queueDue', '>=', filter.today)
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('timeUnit', '=', 'workingDays'), eb('queueDue', '<=', filter.soonWorking)]),
+                eb.and([eb('timeUnit', '=', 'calendarDays'), eb('queueDue', '<=', filter.soonCalendar)]),
+              ]),
+            );
+    return query
+      .select(['id', 'trackingNumber', 'itemId', 'itemNameZh', 'itemNameEn', 'departmentId', 'regionCode', 'status', 'timeUnit', 'queueDue', 'submittedAt'])
+      .orderBy('queueDue')
+      .orderBy('submittedAt')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  private supervisionOpenBase(filter: SupervisionOpenFilter) {
+    let query = this.db.selectFrom('applications').where('isOpen', '=', 1);
+    if (filter.regionCodes) query = query.where('regionCode', 'in', filter.regionCodes.length ? filter.regionCodes : ['-']);
+    if (filter.departmentId) query = query.where('departmentId', '=', filter.departmentId);
+    if (filter.itemId) query = query.where('itemId', '=', filter.itemId);
+    return query;
+  }
+}
+
+/** Which open applications supervision counts: a set of region codes (null: all), a department, an item. */
+export interface SupervisionOpenFilter {
+  regionCodes: string[] | null;
+  departmentId?: string;
+  itemId?: string;
+  today: string;
+  /** The last day that counts as due soon, for working-day and for calendar-day limits. */
+  soonWorking: string;
+  soonCalendar: string;
 }

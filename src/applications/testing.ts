@@ -2,6 +2,7 @@ import * as OTPAuth from 'otpauth';
 import type { ItemDefinition } from '../catalog/schema.js';
 import type { createTestApp } from '../core/testing.js';
 import { logIn, staffSession } from '../identity/testing.js';
+import { penaltyReport } from '../credit/testing.js';
 import { makeResidentId } from '../reference/testing.js';
 import { createServices } from '../services.js';
 
@@ -156,4 +157,15 @@ export async function staffSignInAgain(t: TestApp, staff: { username: string; pa
   const mfa = await t.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/current/mfa', headers: { cookie }, payload: { code } });
   if (mfa.statusCode !== 200) throw new Error(`TOTP failed: ${mfa.body}`);
   staff.cookie = cookie;
+}
+
+/** A penalty on a person, reported through the credit API by a department's system (its bearer token): their standing turns to caution. */
+export async function penalisePerson(t: TestApp, token: string, person: { name: string; idNumber: string }) {
+  const reported = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/credit/records',
+    headers: { authorization: `Bearer ${token}` },
+    payload: penaltyReport('', { subject: { kind: 'person', name: person.name, idNumber: person.idNumber }, decidedOn: '2026-03-01' }),
+  });
+  if (reported.statusCode !== 201) throw new Error(`reporting the penalty failed: ${reported.body}`);
 }

@@ -9,7 +9,8 @@ import type { IdentityService } from '../identity/service.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { CalendarService } from '../reference/calendar-service.js';
 import { EmbeddedGovernmentData } from './government-data.js';
-import type { ItemSource } from './ports.js';
+import type { CreditService, CreditSubject } from '../credit/service.js';
+import type { CreditPort, Holder, ItemSource } from './ports.js';
 import { ApplicationService } from './service.js';
 
 /** Item versions never change once written, so a process may keep the ones it has read. */
@@ -44,6 +45,46 @@ export function catalogItemSource(catalog: CatalogService): ItemSource {
   };
 }
 
+/** The credit capability as applications use it. */
+export type CreditForApplications = Pick<CreditService, 'standing' | 'recordBrokenCommitment'>;
+
+/**
+ * Applications name the applicant as a person or an enterprise id; credit records are kept by
+ * person or by unified social credit code, which the enterprise's registration gives (it never
+ * changes, so it is looked up before any transaction opens).
+ */
+export function creditPort(credit: CreditForApplications, enterprises: Pick<EnterpriseService, 'registrationRecord'>, recordPage: (subject: CreditSubject) => string | null = () => null): CreditPort {
+  const subjectOf = async (holder: Holder): Promise<CreditSubject> => {
+    if ('personId' in holder) return { kind: 'person', personId: holder.personId };
+    const uscc = (await enterprises.registrationRecord(holder.enterpriseId))?.uscc;
+    if (!uscc) throw new Error(`enterprise ${holder.enterpriseId} has no registration record`);
+    return { kind: 'enterprise', uscc };
+  };
+  return {
+    standing: async (holder) => credit.standing(await subjectOf(holder)),
+    async prepareStanding(holder) {
+      const subject = await subjectOf(holder);
+      return (tx) => credit.standing(subject, tx);
+    },
+    async prepareBrokenCommitment(holder) {
+      const subject = await subjectOf(holder);
+      return (tx, c) =>
+        credit.recordBrokenCommitment(tx, {
+          subject,
+          subjectName: c.holderName,
+          departmentId: c.departmentId,
+          applicationId: c.applicationId,
+          trackingNumber: c.trackingNumber,
+          materialKey: c.materialKey,
+          reason: c.reason,
+          decidedOn: c.decidedOn,
+          actor: c.actor,
+        });
+    },
+    recordPage: async (holder) => recordPage(await subjectOf(holder)),
+  };
+}
+
 export function createApplicationService(
   platform: Platform,
   services: {
@@ -54,6 +95,7 @@ export function createApplicationService(
     certificates: CertificateService;
     files: FileService;
     notifier: Notifier;
+    credit: CreditForApplications;
   },
 ): ApplicationService {
   return new ApplicationService(platform, {
@@ -65,5 +107,7 @@ export function createApplicationService(
     files: services.files,
     notifier: services.notifier,
     governmentData: new EmbeddedGovernmentData(services.identity, services.enterprises),
+    // The credit workbench looks enterprises up by USCC (with a stated purpose, audited there); persons have no staff page yet.
+    credit: creditPort(services.credit, services.enterprises, (subject) => (subject.kind === 'enterprise' ? `/workbench/credit?uscc=${encodeURIComponent(subject.uscc)}` : null)),
   });
 }

@@ -75,6 +75,8 @@ function materialArbitrary(key: string, fieldKeys: string[]): fc.Arbitrary<Mater
       uploadAllowed: fc.boolean(),
       acceptedTypes: fc.uniqueArray(fc.constantFrom(...UPLOAD_TYPES), { minLength: 1, maxLength: 3 }),
       maxSizeMb: fc.integer({ min: 1, max: 20 }),
+      commitment: fc.constantFrom('none' as const, 'standard' as const, 'own' as const),
+      commitmentText: text(),
     })
     .map((m) => {
       const material: Material = {
@@ -93,6 +95,10 @@ function materialArbitrary(key: string, fieldKeys: string[]): fc.Arbitrary<Mater
       }
       if (m.source === 'certificate') material.certificateType = m.certificateType;
       if (m.source === 'governmentData') material.dataset = m.dataset;
+      if (m.source !== 'governmentData' && m.commitment !== 'none') {
+        material.commitmentAllowed = true;
+        if (m.commitment === 'own') material.commitmentText = m.commitmentText;
+      }
       return material;
     });
 }

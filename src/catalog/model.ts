@@ -1,4 +1,6 @@
-import { FULLY_ONLINE_DEPTH, type BundleField, type BundleMaterial, type BundleView, type FormField, type ItemDefinition, type ItemFigures, type ItemVersionView, type Material } from './schema.js';
+import { translate } from '../core/i18n.js';
+import { FULLY_ONLINE_DEPTH, type BundleField, type BundleMaterial, type BundleView, type FormField, type ItemDefinition, type ItemFigures, type ItemVersionView, type LocalizedText, type Material } from './schema.js';
+import './messages.js';
 
 /**
  * The "at most one visit" figures of an item: how often the applicant must come in person, how
@@ -41,6 +43,8 @@ export function combineBundle(items: Pick<ItemVersionView, 'itemId' | 'definitio
   const fields = new Map<string, BundleField>();
   const materials = new Map<string, BundleMaterial>();
   const conflicts: BundleConflict[] = [];
+  // Each item's own commitment words for a material: every department records its own item's text.
+  const commitments = new Map<string, { itemId: string; itemName: LocalizedText; text: LocalizedText | undefined }[]>();
   items.forEach((item, itemIndex) => {
     for (const field of item.definition.form.fields) {
       const seen = fields.get(field.key);
@@ -54,6 +58,9 @@ export function combineBundle(items: Pick<ItemVersionView, 'itemId' | 'definitio
     }
     for (const material of item.definition.materials) {
       const seen = materials.get(material.key);
+      const texts = commitments.get(material.key) ?? [];
+      texts.push({ itemId: item.itemId, itemName: item.definition.name, text: commitmentTextOf(material) });
+      commitments.set(material.key, texts);
       if (!seen) {
         materials.set(material.key, { ...material, itemIds: [item.itemId] });
         continue;
@@ -66,9 +73,43 @@ export function combineBundle(items: Pick<ItemVersionView, 'itemId' | 'definitio
         delete seen.requiredWhen;
       }
       seen.uploadAllowed &&= material.uploadAllowed;
+      // A commitment replaces the material for the whole bundle only if every item that asks it accepts one.
+      if (!material.commitmentAllowed && seen.commitmentAllowed) {
+        delete seen.commitmentAllowed;
+        delete seen.commitmentText;
+      }
     }
   });
+  for (const material of materials.values()) {
+    if (!material.commitmentAllowed) continue;
+    const distinct = distinctCommitments(commitments.get(material.key) ?? []);
+    if (distinct.length === 1) material.commitmentText = distinct[0]!.text;
+    else {
+      delete material.commitmentText;
+      material.commitmentTexts = distinct;
+    }
+  }
   return { fields: [...fields.values()], materials: [...materials.values()], conflicts };
+}
+
+/**
+ * The words of a bundle material's commitment, grouped: one group when every item asking the
+ * material uses the same words (offered as one combined commitment); otherwise each item's own
+ * (`commitmentTexts`), so that the applicant reads exactly what each department will record.
+ */
+function distinctCommitments(texts: { itemId: string; itemName: LocalizedText; text: LocalizedText | undefined }[]): NonNullable<BundleMaterial['commitmentTexts']> {
+  const groups = new Map<string, NonNullable<BundleMaterial['commitmentTexts']>[number]>();
+  for (const { itemId, itemName, text } of texts) {
+    if (!text) continue;
+    const key = JSON.stringify([text['zh-CN'], text.en]);
+    const group = groups.get(key) ?? { itemIds: [], itemNames: [], text };
+    if (!group.itemIds.includes(itemId)) {
+      group.itemIds.push(itemId);
+      group.itemNames.push(itemName);
+    }
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** Figures of a bundle: items run in parallel, so visits and days are the largest of any item. */
@@ -85,4 +126,18 @@ export function bundleFigures(items: ItemVersionView[], materials: BundleMateria
     legalDays: Math.max(0, ...items.map((i) => i.figures.legalDays)),
     fullyOnline: items.every((i) => i.figures.fullyOnline),
   };
+}
+
+/**
+ * The credit commitment (信用承诺) an applicant makes in place of a material: the item's own text,
+ * or the standard one naming the material. Undefined when the material does not accept one.
+ */
+export function commitmentTextOf(material: Pick<Material, 'name' | 'commitmentAllowed' | 'commitmentText'>): LocalizedText | undefined {
+  if (!material.commitmentAllowed) return undefined;
+  return (
+    material.commitmentText ?? {
+      'zh-CN': translate('zh-CN', 'catalog.commitment.standardText', { material: material.name['zh-CN'] }),
+      en: translate('en', 'catalog.commitment.standardText', { material: material.name.en }),
+    }
+  );
 }

@@ -97,6 +97,12 @@ const BREAKERS: Record<RuleCode, (d: ItemDefinition) => void> = {
   resultCertificate: (d) => {
     d.result = { ...d.result, type: 'payment', certificateType: 'businessLicence' };
   },
+  commitmentSource: (d) => {
+    d.materials.push(uploadMaterial('brokenCommitment', { source: 'governmentData', dataset: 'residentIdentity', uploadAllowed: false, commitmentAllowed: true }));
+  },
+  commitmentText: (d) => {
+    d.materials.push(uploadMaterial('strayCommitmentText', { commitmentText: { 'zh-CN': '本人承诺', en: 'I commit' } }));
+  },
 };
 
 describe('the consistency rules of a service item', () => {
@@ -140,6 +146,16 @@ describe('the consistency rules of a service item', () => {
     const definition = individualBusinessDefinition();
     definition.form.fields[0]!.visibleWhen = { field: definition.form.fields[0]!.key, equals: true };
     expect(codes(definition)).toEqual(['fieldReference']);
+  });
+
+  it('accept a credit commitment in place of an upload or a certificate, never in place of government data', () => {
+    const definition = individualBusinessDefinition();
+    definition.materials[1]!.commitmentAllowed = true;
+    expect(checkItem(definition)).toEqual([]);
+    definition.materials[1]!.commitmentText = { 'zh-CN': '本人承诺经营场所真实合法。', en: 'I commit that the premises are real and lawful.' };
+    expect(checkItem(definition)).toEqual([]);
+    definition.materials[0]!.commitmentAllowed = true;
+    expect(checkItem(definition).map((v) => [v.field, v.code])).toEqual([['/materials/0/commitmentAllowed', 'commitmentSource']]);
   });
 
   it('have a breaker for every rule code, so the property below covers them all', () => {

@@ -31,6 +31,8 @@ export const RULE_CODES = [
   'audience',
   'enterprisePrefill',
   'resultCertificate',
+  'commitmentSource',
+  'commitmentText',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -119,6 +121,9 @@ export function checkItem(definition: ItemDefinition): RuleViolation[] {
     if (material.source === 'governmentData' && !material.dataset) add(`${at}/dataset`, 'dataset');
     if (material.source === 'upload' && !material.uploadAllowed) add(`${at}/uploadAllowed`, 'uploadAllowed');
     if (material.requirement === 'conditional' && blankText(material.condition)) add(`${at}/condition`, 'materialCondition');
+    // A commitment stands in for what the applicant would provide; data the government holds is never asked for.
+    if (material.commitmentAllowed && material.source === 'governmentData') add(`${at}/commitmentAllowed`, 'commitmentSource');
+    if (material.commitmentText !== undefined && (!material.commitmentAllowed || blankText(material.commitmentText))) add(`${at}/commitmentText`, 'commitmentText');
     if (material.requiredWhen) {
       if (material.requirement !== 'conditional') add(`${at}/requiredWhen`, 'requiredWhenOnlyConditional');
       else if (!fieldKeys.has(material.requiredWhen.field)) add(`${at}/requiredWhen/field`, 'materialFieldReference', { field: material.requiredWhen.field });

@@ -111,6 +111,13 @@ export const MaterialSchema = Type.Object(
     uploadAllowed: Type.Boolean({ description: 'An upload is accepted (always true for source upload)' }),
     acceptedTypes: Type.Array(UploadTypeSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
     maxSizeMb: Type.Integer({ minimum: 1, maximum: 20 }),
+    /**
+     * 信用承诺: an applicant in good credit standing may make a written commitment instead of
+     * providing this material (upload or certificate materials only). Absent means false.
+     */
+    commitmentAllowed: Type.Optional(Type.Boolean({ description: 'A credit commitment (信用承诺) may replace this material for applicants in good standing' })),
+    /** The commitment the applicant makes; the standard text naming the material when absent. */
+    commitmentText: Type.Optional(LocalizedText(1000)),
   },
   { additionalProperties: false },
 );
@@ -319,7 +326,17 @@ export type BundleDefinition = Static<typeof BundleDefinition>;
 /** A form field of the combined form, with the items that ask it (the same key is asked once). */
 export const BundleField = Type.Composite([FormFieldSchema, Type.Object({ itemIds: Type.Array(Type.String()) })]);
 export type BundleField = Static<typeof BundleField>;
-export const BundleMaterial = Type.Composite([MaterialSchema, Type.Object({ itemIds: Type.Array(Type.String()) })]);
+export const BundleMaterial = Type.Composite([
+  MaterialSchema,
+  Type.Object({
+    itemIds: Type.Array(Type.String()),
+    /**
+     * When the items asking the material accept a commitment in different words: each distinct
+     * text with the items (and their names) that use it, and no combined `commitmentText`.
+     */
+    commitmentTexts: Type.Optional(Type.Array(Type.Object({ itemIds: Type.Array(Type.String()), itemNames: Type.Array(LocalizedText()), text: LocalizedText(1000) }))),
+  }),
+]);
 export type BundleMaterial = Static<typeof BundleMaterial>;
 
 export const BundleSummary = Type.Object({

@@ -122,7 +122,8 @@ export class CatalogService {
    * Saves an edit as a new version and makes it current. Earlier versions stay exactly as they
    * were, so applications submitted under them keep their form, materials, flow and time limits.
    */
-  async reviseItem(actor: SessionPrincipal, itemId: string, input: ItemDefinition): Promise<ItemVersionView> {
+  /** `expectedVersion`: the version the editor changed; another version saved meanwhile is a 409 instead of a lost update. */
+  async reviseItem(actor: SessionPrincipal, itemId: string, input: ItemDefinition, options: { expectedVersion?: number } = {}): Promise<ItemVersionView> {
     const department = await this.editorDepartment(actor);
     const item = await this.ownedItem(actor, itemId);
     if (item.status === 'withdrawn') throw conflict('itemWithdrawn', 'catalog.item.withdrawn');
@@ -139,6 +140,9 @@ export class CatalogService {
       // Two editors saving at once get consecutive versions instead of a clash on the number.
       await this.platform.dialect.lockName(tx, `catalog-item:${itemId}`);
       const current = (await this.store.itemById(itemId, tx))!;
+      if (options.expectedVersion !== undefined && current.currentVersion !== options.expectedVersion) {
+        throw conflict('itemVersionChanged', 'catalog.item.versionChanged', { expected: options.expectedVersion, version: current.currentVersion });
+      }
       const version = current.currentVersion + 1;
       await this.store.addVersion(
         tx,
@@ -265,6 +269,32 @@ export class CatalogService {
   async itemByImplementationCode(code: string): Promise<ItemVersionView | undefined> {
     const item = await this.store.itemByImplementationCode(code);
     return item ? this.getItem(item.id) : undefined;
+  }
+
+  /**
+   * Supervision read port: every item of the catalogue with where it is handled and its "at most
+   * one visit" figures, for the supervision rollup (which keeps a copy refreshed by its job).
+   */
+  async supervisionItems(): Promise<{ itemId: string; departmentId: string; regionCode: string; status: string; name: { 'zh-CN': string; en: string }; departmentName: { 'zh-CN': string; en: string }; visits: number; fullyOnline: boolean }[]> {
+    const result = [];
+    for (let after = ''; ; ) {
+      const ids = await this.store.itemIdsAfter(after, 500);
+      if (ids.length === 0) break;
+      for (const item of await this.getItems(ids)) {
+        result.push({
+          itemId: item.itemId,
+          departmentId: item.departmentId,
+          regionCode: item.regionCode,
+          status: item.status,
+          name: item.definition.name,
+          departmentName: item.departmentName,
+          visits: item.figures.visits,
+          fullyOnline: item.figures.fullyOnline,
+        });
+      }
+      after = ids[ids.length - 1]!;
+    }
+    return result;
   }
 
   /** Current versions of several items, in the order asked; unknown ids are left out. */

@@ -127,6 +127,11 @@ export class CatalogStore {
     return tx.selectFrom('serviceItems').selectAll().where('implementationCode', '=', code).executeTakeFirst();
   }
 
+  /** Supervision read port: every item's id (published or withdrawn), in id order, a page after `afterId`. */
+  itemIdsAfter(afterId: string, limit: number): Promise<string[]> {
+    return this.db.selectFrom('serviceItems').select('id').where('id', '>', afterId).orderBy('id').limit(limit).execute().then((rows) => rows.map((row) => row.id));
+  }
+
   /** Items with their current versions, in no particular order. */
   async currentVersions(itemIds: string[]): Promise<ItemVersionRow[]> {
     if (itemIds.length === 0) return [];

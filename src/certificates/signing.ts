@@ -24,7 +24,11 @@ export class CertificateSigner {
   private signingKey: Promise<{ key: CryptoKey | Uint8Array; kid: string }> | undefined;
   private readonly verificationKeys: ReturnType<typeof createLocalJWKSet>;
 
-  constructor(private readonly jwks: { keys: Record<string, unknown>[] }) {
+  /** `typ` sets the JWS type signed and required (the audit trail's checkpoints use their own, so neither passes for the other). */
+  constructor(
+    private readonly jwks: { keys: Record<string, unknown>[] },
+    private readonly typ: string = CERTIFICATE_JWS_TYPE,
+  ) {
     // Retired keys stay in the set (without their private part) so that old certificates still verify.
     this.verificationKeys = createLocalJWKSet({ keys: jwks.keys.filter((k) => k.kty === 'OKP' && k.crv === 'Ed25519').map(publicJwk) });
   }
@@ -45,7 +49,7 @@ export class CertificateSigner {
   async sign(payload: Record<string, unknown>): Promise<string> {
     const { key, kid } = await this.key();
     return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-      .setProtectedHeader({ alg: CERTIFICATE_JWS_ALG, kid, typ: CERTIFICATE_JWS_TYPE })
+      .setProtectedHeader({ alg: CERTIFICATE_JWS_ALG, kid, typ: this.typ })
       .sign(key);
   }
 
@@ -53,7 +57,7 @@ export class CertificateSigner {
   async verify(compact: string): Promise<{ payload: Record<string, unknown>; kid: string }> {
     try {
       const { payload, protectedHeader } = await compactVerify(compact.trim(), this.verificationKeys, { algorithms: [CERTIFICATE_JWS_ALG] });
-      if (protectedHeader.typ !== CERTIFICATE_JWS_TYPE) throw new SignatureInvalid('not a certificate');
+      if (protectedHeader.typ !== this.typ) throw new SignatureInvalid(`not a ${this.typ}`);
       const parsed = JSON.parse(new TextDecoder().decode(payload)) as unknown;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SignatureInvalid('payload is not an object');
       return { payload: parsed as Record<string, unknown>, kid: String(protectedHeader.kid ?? '') };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Db, Dialect, Tx } from './db.js';
 import { newId } from './ids.js';
@@ -43,6 +44,70 @@ export interface AuditEntry {
   purpose?: string;
   outcome?: 'success' | 'failure' | 'denied';
   detail?: Record<string, unknown>;
+}
+
+/**
+ * Names the staff member behind a staff or administrator actor as "department · officer", given
+ * their staff id; the identity capability supplies it. Inside a caller's transaction it is handed
+ * that transaction (SQLite has one connection, which the transaction holds).
+ */
+export type StaffLabeller = (staffId: string, tx?: Tx) => Promise<string | undefined>;
+
+/** The actor types whose events about a person or enterprise are shown to them as accesses. */
+const ACCESSING_ACTORS = ['staff', 'admin', 'client'] as const;
+
+/** Filters of the administrators' search of the trail. Dates are ISO instants, `to` exclusive. */
+export interface AuditSearchFilter {
+  from?: string;
+  to?: string;
+  action?: string;
+  actorType?: string;
+  actorId?: string;
+  /** Part of the actor label (department or officer name), case-insensitive. */
+  actorLabel?: string;
+  subjectPersonId?: string;
+  subjectEnterpriseId?: string;
+  outcome?: string;
+  /** Keyset cursor: only events with a smaller sequence number (older). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** One line of a "who accessed my data" page. `cursor` continues the list after this line. */
+export interface AccessEntry {
+  cursor: string;
+  at: string;
+  action: string;
+  who: string;
+  actorType: string;
+  purpose: string | null;
+  outcome: string;
+  applicationId: string | null;
+}
+
+export function accessEntry(row: AuditEventsTable): AccessEntry {
+  let applicationId: string | null = null;
+  try {
+    const detail = JSON.parse(row.detail) as { applicationId?: unknown };
+    if (typeof detail.applicationId === 'string') applicationId = detail.applicationId;
+  } catch {
+    // An unreadable detail has no application to name; the event itself still shows.
+  }
+  return {
+    cursor: String(row.seq),
+    at: row.occurredAt,
+    action: row.action,
+    who: row.actorLabel ?? row.actorType,
+    actorType: row.actorType,
+    purpose: row.purpose,
+    outcome: row.outcome,
+    applicationId,
+  };
+}
+
+/** A keyset cursor from a request (the decimal sequence number of the last row seen), or undefined. */
+export function parseCursor(cursor: string | undefined): number | undefined {
+  return cursor && /^[1-9]\d{0,15}$/.test(cursor) ? Number(cursor) : undefined;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -105,6 +170,23 @@ export class AuditTrail {
     private readonly clock: Clock,
   ) {}
 
+  private staffLabeller: StaffLabeller | undefined;
+
+  /**
+   * Every staff or administrator event is labelled "department · officer" from the staff record,
+   * whatever label its writer passed, so the person concerned always sees who and from where.
+   */
+  labelStaffWith(labeller: StaffLabeller): void {
+    this.staffLabeller = labeller;
+  }
+
+  private async labelled(entry: AuditEntry, tx?: Tx): Promise<AuditEntry> {
+    const { actor } = entry;
+    if (!this.staffLabeller || !actor.id || (actor.type !== 'staff' && actor.type !== 'admin')) return entry;
+    const label = await this.staffLabeller(actor.id, tx);
+    return label ? { ...entry, actor: { ...actor, label } } : entry;
+  }
+
   private pending: { entry: AuditEntry; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing = false;
 
@@ -113,10 +195,11 @@ export class AuditTrail {
    * events are group-committed: each caller's promise resolves only once its event is durable, but
    * the chain head is read and the lock taken once per batch rather than once per event.
    */
-  record(entry: AuditEntry, tx?: Tx): Promise<void> {
-    if (tx) return this.append(tx, [entry]);
+  async record(entry: AuditEntry, tx?: Tx): Promise<void> {
+    if (tx) return this.append(tx, [await this.labelled(entry, tx)]);
+    const labelled = await this.labelled(entry);
     return new Promise((resolve, reject) => {
-      this.pending.push({ entry, resolve, reject });
+      this.pending.push({ entry: labelled, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -171,6 +254,57 @@ export class AuditTrail {
   }
 
   /**
+   * What the "who accessed my data" pages list: events about a person (or an enterprise) done by
+   * staff, administrators or departmental clients, newest first, one keyset page at a time
+   * (`beforeSeq` is the last row of the previous page). Nothing is filtered by action, so a new
+   * kind of staff read shows here the moment it is audited with the subject.
+   * `withoutApplications` leaves out events about an application (those naming an `applicationId`),
+   * for an enterprise's agent who may not see its applications.
+   */
+  async accessesOf(
+    subject: { personId: string } | { enterpriseId: string },
+    options: { before?: string; limit: number; withoutApplications?: boolean },
+  ): Promise<{ entries: AccessEntry[]; next: string | null }> {
+    const beforeSeq = parseCursor(options.before);
+    let query = this.db.selectFrom('auditEvents').selectAll();
+    query = 'personId' in subject ? query.where('subjectPersonId', '=', subject.personId) : query.where('subjectEnterpriseId', '=', subject.enterpriseId);
+    query = query.where('actorType', 'in', [...ACCESSING_ACTORS]);
+    if (options.withoutApplications) query = query.where(this.dialect.jsonText('detail', 'applicationId'), 'is', null);
+    if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+    const rows = await query.orderBy('seq', 'desc').limit(options.limit + 1).execute();
+    const entries = rows.slice(0, options.limit).map(accessEntry);
+    return { entries, next: rows.length > options.limit ? entries.at(-1)!.cursor : null };
+  }
+
+  /** The administrators' search: every filter optional, newest first, keyset paged by sequence number. */
+  async search(filter: AuditSearchFilter) {
+    let query = this.db.selectFrom('auditEvents').selectAll();
+    if (filter.from) query = query.where('occurredAt', '>=', filter.from);
+    if (filter.to) query = query.where('occurredAt', '<', filter.to);
+    if (filter.action) query = query.where('action', '=', filter.action);
+    if (filter.actorType) query = query.where('actorType', '=', filter.actorType);
+    if (filter.actorId) query = query.where('actorId', '=', filter.actorId);
+    if (filter.actorLabel) query = query.where(sql<boolean>`lower(actor_label) like ${`%${escapeLike(filter.actorLabel.toLowerCase())}%`} escape '\\'`);
+    if (filter.subjectPersonId) query = query.where('subjectPersonId', '=', filter.subjectPersonId);
+    if (filter.subjectEnterpriseId) query = query.where('subjectEnterpriseId', '=', filter.subjectEnterpriseId);
+    if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+    if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+    return query.orderBy('seq', 'desc').limit(filter.limit).execute();
+  }
+
+  /** The last event of the chain (its length is its sequence number), or undefined when empty. */
+  async head(): Promise<{ seq: number; hash: string; occurredAt: string } | undefined> {
+    const row = await this.db.selectFrom('auditEvents').select(['seq', 'hash', 'occurredAt']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash, occurredAt: row.occurredAt } : undefined;
+  }
+
+  /** The hash stored at one position of the chain, or undefined when no row has that number. */
+  async hashAt(seq: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('auditEvents').select('hash').where('seq', '=', seq).executeTakeFirst();
+    return row?.hash;
+  }
+
+  /**
    * Walks the chain from the start and names the first row that was changed, removed or inserted
    * out of order. Reads in pages so that a long trail never sits in memory at once.
    */
@@ -201,6 +335,11 @@ export class AuditTrail {
       if (rows.length < pageSize) return { ok: true, checked, headHash: prevHash };
     }
   }
+}
+
+/** LIKE pattern text matching `value` literally (the escape character is backslash on both engines). */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export type AuditVerification =

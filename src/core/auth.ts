@@ -6,9 +6,9 @@ import { forbidden, unauthorized } from './errors.js';
  * for one department in one region; departmental clients call machine APIs with a token.
  * Staff roles: `officer` handles applications, `approver` signs decisions, `catalogEditor`
  * maintains the department's service items, `supervisor` oversees a region, `policyOfficer` keeps
- * policies, `admin` manages departments and staff.
+ * policies, `admin` manages departments and staff, `auditor` searches the audit trail and nothing else.
  */
-export type Role = 'person' | 'officer' | 'approver' | 'catalogEditor' | 'supervisor' | 'policyOfficer' | 'admin';
+export type Role = 'person' | 'officer' | 'approver' | 'catalogEditor' | 'supervisor' | 'policyOfficer' | 'admin' | 'auditor';
 
 export interface SessionPrincipal {
   kind: 'account';
@@ -42,7 +42,7 @@ declare module 'fastify' {
   }
 }
 
-export const STAFF_ROLES: Role[] = ['officer', 'approver', 'catalogEditor', 'supervisor', 'policyOfficer', 'admin'];
+export const STAFF_ROLES: Role[] = ['officer', 'approver', 'catalogEditor', 'supervisor', 'policyOfficer', 'admin', 'auditor'];
 
 export function requireAccount(request: FastifyRequest): SessionPrincipal {
   const principal = request.principal;

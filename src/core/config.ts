@@ -35,6 +35,8 @@ export const SETTINGS: Setting[] = [
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long is ended.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after login, used or not.', default: '12' },
   { name: 'RECTIFICATION_WORKING_DAYS', description: 'Working days a department has to call back and respond after a bad review (rating 1 or 2) opens a rectification case.', default: '5' },
+  { name: 'AUDIT_CHECKPOINT_DIR', description: 'Directory (ideally on other storage, append-only or shipped off the machine) where each signed audit checkpoint is also written as a file, so that cutting the audit trail and deleting its checkpoint rows is still detected; the log always gets a copy.' },
+  { name: 'SUPERVISION_ESCALATION_HOURS', description: 'A supervision alert (application due soon or overdue, late rectification, unanswered inquiry, late flag response) still open this many hours after it was raised goes to the supervisors of the region.', default: '24' },
 ];
 
 export interface Secrets {
@@ -62,6 +64,10 @@ export interface Config {
   sessionAbsoluteHours: number;
   /** Working days a department has to respond to a bad review. */
   rectificationWorkingDays: number;
+  /** Where signed audit checkpoints are also written as files (unset: the log line only). */
+  auditCheckpointDir?: string;
+  /** Hours an alert stays with the department before it is escalated to the supervisors. */
+  supervisionEscalationHours: number;
   secrets: Secrets;
 }
 
@@ -199,6 +205,8 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     rectificationWorkingDays: integer(env, 'RECTIFICATION_WORKING_DAYS', 5, 1, 60),
+    auditCheckpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(env.AUDIT_CHECKPOINT_DIR) : undefined,
+    supervisionEscalationHours: integer(env, 'SUPERVISION_ESCALATION_HOURS', 24, 1, 24 * 30),
     secrets: await loadSecrets(env, production, dataDir),
   };
 }

@@ -234,7 +234,8 @@ const TEMPLATES = {
     legal: 10,
     promised: 5,
     result: { name: L('食品经营许可证', 'Food business licence'), type: 'licence', certificateType: 'foodBusinessLicence', validityMonths: 60 },
-    materials: [M.businessLicence(), M.premisesProof(), M.floorPlan(), M.foodSafetyRules()],
+    // 告知承诺制: an applicant in good credit standing may commit to having food safety rules instead of sending them.
+    materials: [M.businessLicence(), M.premisesProof(), M.floorPlan(), { ...M.foodSafetyRules(), commitmentAllowed: true }],
     fields: [F.enterpriseNamePrefilled(), F.businessAddress(), F.premisesArea(), F.foodCategories(), F.applicantPhone()],
     flow: INSPECTION_FLOW,
   },
@@ -250,7 +251,20 @@ const TEMPLATES = {
     legal: 20,
     promised: 10,
     result: { name: L('公共场所卫生许可证', 'Public place hygiene licence'), type: 'licence', certificateType: 'publicPlaceHygieneLicence', validityMonths: 48 },
-    materials: [M.businessLicence(), M.premisesProof(), M.floorPlan(), M.hygieneRules(), M.healthCertificates()],
+    materials: [
+      M.businessLicence(),
+      M.premisesProof(),
+      M.floorPlan(),
+      {
+        ...M.hygieneRules(),
+        commitmentAllowed: true,
+        commitmentText: L(
+          '本单位承诺已建立并落实卫生管理制度，配备专（兼）职卫生管理人员，接受卫生健康部门的现场核查；如有不实，愿意承担相应法律责任，并同意记入信用记录。',
+          'We commit that hygiene management rules are in place and followed, with staff responsible for hygiene, and accept on-site checks by the health department; if this proves untrue we bear the legal consequences and agree that it is entered in the credit record.',
+        ),
+      },
+      M.healthCertificates(),
+    ],
     fields: [F.enterpriseNamePrefilled(), F.businessAddress(), F.premisesArea(), F.placeType(), F.applicantPhone()],
     flow: INSPECTION_FLOW,
   },

@@ -6,6 +6,7 @@ import { createServices, type Services } from '../services.js';
 import { catalogDemoAccounts, seedCatalog } from './catalog.js';
 import { personPrincipal, seedApplications } from './applications.js';
 import { policyDemoAccounts, seedPolicies } from './policy-seed.js';
+import { seedCredit } from './credit.js';
 
 export interface DemoAccount {
   role: string;
@@ -53,6 +54,9 @@ export const DEMO_RESIDENTS = [
 const DEMO_STAFF: { username: string; name: string; department: string; regionCode: string; roles: Role[]; totp: string; label: string }[] = [
   { username: 'officer.pudong', name: '赵敏', department: 'SH-PD-SAMR', regionCode: '310115', roles: ['officer'], totp: DEMO_TOTP.officer, label: 'officer (Pudong)' },
   { username: 'supervisor.shanghai', name: '孙立', department: 'SH-SAMR', regionCode: '310000', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Shanghai)' },
+  { username: 'supervisor.national', name: '钱正', department: 'GOV-NATIONAL-SAMR', regionCode: '100000', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (nationwide)' },
+  { username: 'supervisor.hangzhou', name: '周航', department: 'ZJ-HZ-TAX', regionCode: '330100', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Hangzhou, city)' },
+  { username: 'supervisor.pudong', name: '吴浦', department: 'SH-PD-SAMR', regionCode: '310115', roles: ['supervisor'], totp: DEMO_TOTP.supervisor, label: 'supervisor (Pudong, county)' },
   { username: 'admin', name: '平台管理员', department: 'GOV-NATIONAL-SAMR', regionCode: '100000', roles: ['admin'], totp: DEMO_TOTP.admin, label: 'administrator' },
 ];
 
@@ -111,6 +115,7 @@ export async function seedDemo(platform: Platform, services: Services = createSe
   }
   await seedCatalog(services, departments);
   await seedPolicies(platform, services, departments, DEMO_ENTERPRISE_AUTHORITY_FACTS());
+  await seedCredit(platform, services, departments, DEMO_ENTERPRISES);
   await seedApplications(platform, services);
   return { created: !already, accounts: demoAccounts() };
 }

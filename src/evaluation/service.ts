@@ -6,7 +6,7 @@ import { newId } from '../core/ids.js';
 import type { Tx } from '../core/db.js';
 import type { Platform } from '../core/platform.js';
 import { shanghaiDate } from '../reference/dates.js';
-import { getRegion, isWithin, NATIONWIDE_REGION_CODE } from '../reference/regions.js';
+import { isWithin, regionCodePrefix } from '../reference/regions.js';
 import {
   AWAITING_RESPONSE,
   BAD_RATING_MAX,
@@ -350,7 +350,7 @@ export class EvaluationService {
     const found = await this.store.caseById(caseId);
     if (!found) throw notFound('rectificationNotFound', 'evaluation.rectification.notFound');
     if (found.departmentId !== departmentId) {
-      await this.platform.audit.record({ action: 'evaluation.rectificationRead', actor: staffActor(staff), outcome: 'denied', detail: { rectificationId: caseId } });
+      await this.platform.audit.record({ action: 'evaluation.rectificationRead', actor: staffActor(staff), ...reviewerSubjects(found), outcome: 'denied', detail: { rectificationId: caseId } });
       throw forbidden('otherDepartment', 'evaluation.rectification.otherDepartment');
     }
     return found;
@@ -474,14 +474,26 @@ export class EvaluationService {
   /** Appeals of departments within the supervisor's region (pending by default), oldest first. */
   async listAppeals(staff: SessionPrincipal, state: 'pending' | 'decided' | 'all' = 'pending'): Promise<RectificationView[]> {
     const { regionCode } = this.requireSupervisor(staff);
-    const rows = (await this.store.appeals(regionPrefix(regionCode), state)).filter((row) => isWithin(row.departmentRegionCode, regionCode));
+    const rows = (await this.store.appeals(regionCodePrefix(regionCode), state)).filter((row) => isWithin(row.departmentRegionCode, regionCode));
     const names = await this.departmentNames(rows);
     const today = this.today();
     return rows.map((row) => caseView(row, today, names.get(row.departmentId) ?? null));
   }
 
+  /**
+   * One appeal with the review behind it (the reviewer's rating and words): the read is audited
+   * with the reviewer as subject, so that they see which supervisor read it. The list above shows
+   * the same reviews for triage and is not logged per reviewer (see docs/transparency.md).
+   */
   async getAppeal(staff: SessionPrincipal, caseId: string): Promise<RectificationView> {
     const found = await this.appealInMyRegion(staff, caseId);
+    await this.platform.audit.record({
+      action: 'evaluation.appealRead',
+      actor: staffActor(staff),
+      ...reviewerSubjects(found),
+      purpose: `appeal on application ${found.review.trackingNumber}`,
+      detail: { rectificationId: found.id, applicationId: found.review.applicationId, fields: ['rating', 'comment'] },
+    });
     const names = await this.departmentNames([found]);
     return caseView(found, this.today(), names.get(found.departmentId) ?? null);
   }
@@ -491,7 +503,7 @@ export class EvaluationService {
     const found = await this.store.caseById(caseId);
     if (!found || !found.appealedAt) throw notFound('rectificationNotFound', 'evaluation.rectification.notFound');
     if (!isWithin(found.departmentRegionCode, regionCode)) {
-      await this.platform.audit.record({ action: 'evaluation.appealRead', actor: staffActor(staff), outcome: 'denied', detail: { rectificationId: caseId } });
+      await this.platform.audit.record({ action: 'evaluation.appealRead', actor: staffActor(staff), ...reviewerSubjects(found), outcome: 'denied', detail: { rectificationId: caseId } });
       throw forbidden('outOfRegion', 'evaluation.appeal.outOfRegion');
     }
     return found;
@@ -540,6 +552,17 @@ export class EvaluationService {
   }
 
   // Public satisfaction
+
+  /** For supervision alerts: bad reviews of any department not responded to by their due day. */
+  async overdueRectifications() {
+    const rows = await this.store.overdueAcrossDepartments(this.today());
+    return rows.map((row) => ({ id: row.id, departmentId: row.departmentId, dueOn: row.dueOn, trackingNumber: row.review.trackingNumber, itemName: { 'zh-CN': row.review.itemNameZh, en: row.review.itemNameEn } }));
+  }
+
+  /** Supervision read port: review and rectification figures by department and item (see EvaluationStore.supervisionFigures). */
+  supervisionFigures(filter: { departmentIds: string[] | null; itemId?: string; fromIso: string; toIso: string }) {
+    return this.store.supervisionFigures({ ...filter, today: this.today() });
+  }
 
   async satisfactionByItem(itemId: string): Promise<SatisfactionView> {
     const name = await this.store.itemName(itemId);
@@ -623,19 +646,13 @@ function personActor(principal: SessionPrincipal): AuditActor {
   return { type: 'person', id: principal.personId ?? undefined, label: principal.displayName };
 }
 
-function staffActor(principal: SessionPrincipal): AuditActor {
-  return { type: 'staff', id: principal.staffId ?? undefined, label: principal.displayName };
+/** Whom a case concerns on the audit trail: the reviewer, and the enterprise they reviewed for. */
+function reviewerSubjects(found: CaseRow): { subjectPersonId: string; subjectEnterpriseId?: string } {
+  return { subjectPersonId: found.review.reviewerPersonId, ...(found.review.enterpriseId ? { subjectEnterpriseId: found.review.enterpriseId } : {}) };
 }
 
-/**
- * The leading digits every region within `code` shares (GB/T 2260 codes are hierarchical): '' for
- * the nation, two for a province, four for a city, all six for a county. Only narrows the SQL;
- * `isWithin` has the last word.
- */
-function regionPrefix(code: string): string {
-  if (code === NATIONWIDE_REGION_CODE) return '';
-  const level = getRegion(code)?.level;
-  return level === 'province' ? code.slice(0, 2) : level === 'city' ? code.slice(0, 4) : code;
+function staffActor(principal: SessionPrincipal): AuditActor {
+  return { type: 'staff', id: principal.staffId ?? undefined, label: principal.displayName };
 }
 
 function beijingMinute(iso: string): string {

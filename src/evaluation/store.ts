@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../core/db.js';
-import { AWAITING_RESPONSE, type Decision, type Outcome, type RectificationStatus } from './schema.js';
+import { AWAITING_RESPONSE, BAD_RATING_MAX, GOOD_RATING_MIN, type Decision, type Outcome, type RectificationStatus } from './schema.js';
 
 export interface ReviewsTable {
   id: string;
@@ -183,6 +183,12 @@ export class EvaluationStore {
     return { total: Number(n), rows: rows.map(toCase) };
   }
 
+  /** Cases of every department still awaiting a response after their last day (before `today`): what supervision alerts watch. */
+  async overdueAcrossDepartments(today: string): Promise<CaseRow[]> {
+    const rows = await this.cases().where('c.status', 'in', [...AWAITING_RESPONSE]).where('c.dueOn', '<', today).orderBy('c.dueOn').orderBy('c.id').execute();
+    return rows.map(toCase);
+  }
+
   /**
    * Appealed cases of departments whose region code starts with `regionPrefix` (the SQL narrows by
    * the code's hierarchy; the service then checks each with the region tree). Pending first, then
@@ -279,6 +285,49 @@ export class EvaluationStore {
       onTime: Number(caseRow.onTime),
       overdue: Number(caseRow.overdue),
     };
+  }
+
+  /**
+   * Supervision read port: reviews made in [fromIso, toIso) by department and item, with the
+   * rectification figures of their cases, left out as public satisfaction leaves them out (upheld
+   * appeals). `departmentIds` null means every department.
+   */
+  async supervisionFigures(filter: { departmentIds: string[] | null; itemId?: string; fromIso: string; toIso: string; today: string }) {
+    let query = this.db
+      .selectFrom('reviews as r')
+      .leftJoin('rectifications as c', 'c.reviewId', 'r.id')
+      .where('r.createdAt', '>=', filter.fromIso)
+      .where('r.createdAt', '<', filter.toIso)
+      .where((eb) => eb.or([eb('c.status', 'is', null), eb('c.status', '!=', 'upheld')]));
+    if (filter.departmentIds) query = query.where('r.departmentId', 'in', filter.departmentIds.length ? filter.departmentIds : ['-']);
+    if (filter.itemId) query = query.where('r.itemId', '=', filter.itemId);
+    const responded = sql.join(RESPONDED.map((status) => sql.lit(status)));
+    const awaiting = sql.join(AWAITING_RESPONSE.map((status) => sql.lit(status)));
+    const rows = await query
+      .select((eb) => [
+        'r.departmentId',
+        'r.itemId',
+        eb.fn.countAll<number>().as('reviews'),
+        sql<number>`sum(case when r.rating >= ${sql.lit(GOOD_RATING_MIN)} then 1 else 0 end)`.as('good'),
+        sql<number>`sum(case when r.rating <= ${sql.lit(BAD_RATING_MAX)} then 1 else 0 end)`.as('bad'),
+        sql<number>`sum(case when c.id is not null then 1 else 0 end)`.as('cases'),
+        sql<number>`sum(case when c.status in (${responded}) then 1 else 0 end)`.as('rectified'),
+        sql<number>`sum(case when c.status in (${responded}) and c.responded_on <= c.due_on then 1 else 0 end)`.as('rectifiedOnTime'),
+        sql<number>`sum(case when c.status in (${awaiting}) and c.due_on < ${filter.today} then 1 else 0 end)`.as('rectificationOverdue'),
+      ])
+      .groupBy(['r.departmentId', 'r.itemId'])
+      .execute();
+    return rows.map((row) => ({
+      departmentId: row.departmentId,
+      itemId: row.itemId,
+      reviews: Number(row.reviews),
+      good: Number(row.good),
+      bad: Number(row.bad),
+      cases: Number(row.cases),
+      rectified: Number(row.rectified),
+      rectifiedOnTime: Number(row.rectifiedOnTime),
+      rectificationOverdue: Number(row.rectificationOverdue),
+    }));
   }
 
   /** The item's name as its latest review recorded it (the catalogue owns the name; this is for display). */

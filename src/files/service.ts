@@ -202,12 +202,13 @@ export class FileService {
 
   /**
    * A material read by staff. `check` (from the application layer) decides whether this staff
-   * member may see the application the file is attached to; the read, or the refusal, is audited
-   * either way. Files not attached to any application are never shown to staff.
+   * member may see the application the file is attached to, and names whom it concerns (also when
+   * refusing, so that the applicant sees the attempt); the read, or the refusal, is audited either
+   * way. Files not attached to any application are never shown to staff (and concern no application).
    */
-  async readForStaff(principal: SessionPrincipal, id: string, check: (applicationId: string) => Promise<StaffFileAccess>): Promise<FileContent> {
+  async readForStaff(principal: SessionPrincipal, id: string, check: (applicationId: string, upload: { filename: string }) => Promise<StaffFileAccess>): Promise<FileContent> {
     const row = await this.rows.upload(id);
-    const access = row?.attachedTo ? await check(row.attachedTo) : { allowed: false };
+    const access: StaffFileAccess = row?.attachedTo ? await check(row.attachedTo, { filename: row.filename }) : { allowed: false };
     await this.platform.audit.record({
       action: 'files.read',
       actor: actorOf(principal),

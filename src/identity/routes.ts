@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { requireAccount, requireRole } from '../core/auth.js';
+import { requireAccount, requirePerson, requireRole } from '../core/auth.js';
 import { checkCsrf } from '../core/csrf.js';
 import type { HttpApp } from '../core/http.js';
 import {
   AccessLogEntry,
+  AccessLogQuery,
   ChallengeParams,
   ConfirmPhoneBody,
   LoginBody,
@@ -21,6 +22,16 @@ import {
   TotpEnrolment,
 } from './schema.js';
 import { SESSION_COOKIE, type IdentityService, type NewSession } from './service.js';
+
+/** An access log page as JSON: the lines, and a `Link` header to the next page when there is one. */
+export function sendAccessLog<T>(request: FastifyRequest, reply: FastifyReply, page: { entries: T[]; next: string | null }): T[] {
+  if (page.next) {
+    const url = new URL(request.url, 'http://localhost');
+    url.searchParams.set('before', page.next);
+    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return page.entries;
+}
 
 export interface SessionCookieOptions {
   secure: boolean;
@@ -176,8 +187,18 @@ export function identityRoutes(app: HttpApp, identity: IdentityService, cookie: 
 
   app.get(
     '/api/v1/identity/me/access-log',
-    { schema: { tags, summary: 'Who verified or looked at my personal data', response: { 200: Type.Array(AccessLogEntry) } } },
-    async (request) => identity.accessLog(requireAccount(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Who verified or looked at my personal data',
+        description:
+          'Every read, verification and decision about me by staff, administrators and departmental clients, newest first. ' +
+          'Keyset paged: when there is more, a `Link: <...>; rel="next"` header gives the next page (`before` = the last line\'s `cursor`).',
+        querystring: AccessLogQuery,
+        response: { 200: Type.Array(AccessLogEntry) },
+      },
+    },
+    async (request, reply) => sendAccessLog(request, reply, await identity.accessLog(requirePerson(request), request.query)),
   );
 
   app.post(

@@ -68,12 +68,19 @@ export const SessionSummary = Type.Object({
 export const SessionParams = Type.Object({ sessionId: Type.String({ maxLength: 64 }) });
 
 export const AccessLogEntry = Type.Object({
+  cursor: Type.String({ description: 'Pass as `before` to continue the list after this line' }),
   at: Type.String(),
-  action: Type.String(),
-  who: Type.String(),
-  actorType: Type.String(),
-  purpose: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.String(),
+  action: Type.String({ description: 'What was done, e.g. personalData.read, files.read, identity.verification' }),
+  who: Type.String({ description: 'Department and officer ("department · officer"), or the departmental client' }),
+  actorType: Type.String({ description: 'staff, admin or client' }),
+  purpose: Type.Union([Type.String(), Type.Null()], { description: 'Why: usually the application tracking number' }),
+  outcome: Type.String({ description: 'success, failure or denied' }),
+  applicationId: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const AccessLogQuery = Type.Object({
+  before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'The `cursor` of the last line already seen' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
 
 export const PersonParams = Type.Object({ personId: Type.String({ maxLength: 64 }) });

@@ -123,6 +123,10 @@ export class IdentityService {
   ) {
     this.store = new IdentityStore(platform.db);
     this.outbox = outbox;
+    platform.audit.labelStaffWith(async (staffId, tx) => {
+      const staff = await this.store.staffWithDepartment(staffId, tx);
+      return staff ? staffLabel(staff.departmentName, staff.name) : undefined;
+    });
   }
 
   private now(): Date {
@@ -583,18 +587,14 @@ export class IdentityService {
     };
   }
 
-  /** "Who verified or looked at my data": staff reads and identity verifications about this person. */
-  async accessLog(principal: SessionPrincipal) {
-    if (!principal.personId) return [];
-    const events = await this.platform.audit.forPerson(principal.personId, ['personalData.read', 'identity.verification', 'oidc.claimsReleased']);
-    return events.map((event) => ({
-      at: event.occurredAt,
-      action: event.action,
-      who: event.actorLabel ?? event.actorType,
-      actorType: event.actorType,
-      purpose: event.purpose,
-      outcome: event.outcome,
-    }));
+  /**
+   * "Who verified or looked at my data": everything staff, administrators and departmental clients
+   * did with this person's data (reads, verifications, single sign-on releases, decisions), newest
+   * first, one keyset page at a time.
+   */
+  async accessLog(principal: SessionPrincipal, page: { before?: string; limit?: number } = {}) {
+    if (!principal.personId) return { entries: [], next: null };
+    return this.platform.audit.accessesOf({ personId: principal.personId }, { before: page.before, limit: page.limit ?? ACCESS_LOG_PAGE });
   }
 
   // Staff and departments (administration and demo data)
@@ -698,11 +698,16 @@ export class IdentityService {
     return argon2.hash(password, ARGON2_OPTIONS);
   }
 
+  /** The person registered with this (valid, normalised) ID number, found by its keyed hash; the audit trail needs it for failed verifications. */
+  personByIdNumber(normalizedIdNumber: string): Promise<Person | undefined> {
+    return this.store.personByIdHash(this.hash('resident-id', normalizedIdNumber));
+  }
+
   /** Finds a real-name-verified person by name and ID number (the verification API and SSO need this). */
   async findVerifiedPerson(name: string, idNumber: string): Promise<Person | undefined> {
     const id = validateResidentId(idNumber, { today: shanghaiDate(this.now()) });
     if (!id.valid) return undefined;
-    const person = await this.store.personByIdHash(this.hash('resident-id', id.normalized));
+    const person = await this.personByIdNumber(id.normalized);
     return person && person.name === name.trim() ? person : undefined;
   }
 
@@ -741,6 +746,14 @@ export class IdentityService {
 
 function personAccount(personId: string, passwordHash: string, nowIso: string): Account {
   return { id: newId(), personId, staffId: null, username: null, passwordHash, totpSecretEnc: null, totpEnrolledAt: null, totpLastStep: null, status: 'active', createdAt: nowIso };
+}
+
+/** Lines of the access log per page unless the caller asks for another number (at most 100). */
+export const ACCESS_LOG_PAGE = 20;
+
+/** "上海市浦东新区市场监督管理局 · 王芳": how a staff member appears to the people whose data they read. */
+export function staffLabel(departmentName: string | null | undefined, staffName: string): string {
+  return departmentName ? `${departmentName} · ${staffName}` : staffName;
 }
 
 export function actorOf(principal: SessionPrincipal): AuditActor {

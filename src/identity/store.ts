@@ -192,8 +192,29 @@ export class IdentityStore {
     await this.db.insertInto('departments').values(department).execute();
   }
 
+  /** The staff member's name with their department's, as the audit trail labels them. */
+  staffWithDepartment(staffId: string, tx: Tx | Db = this.db) {
+    return tx
+      .selectFrom('staff')
+      .leftJoin('departments', 'departments.id', 'staff.departmentId')
+      .select(['staff.name', 'departments.nameZh as departmentName'])
+      .where('staff.id', '=', staffId)
+      .executeTakeFirst();
+  }
+
   staffById(id: string) {
     return this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Staff with an active account in the given departments and/or regions; the caller picks roles
+   * from the JSON `roles` list (a handful of rows per department or region).
+   */
+  staffOf(filter: { departmentIds?: string[]; regionCodes?: string[] }) {
+    let query = this.db.selectFrom('staff as s').innerJoin('accounts as a', 'a.staffId', 's.id').selectAll('s').where('a.status', '=', 'active');
+    if (filter.departmentIds) query = query.where('s.departmentId', 'in', filter.departmentIds.length ? filter.departmentIds : ['']);
+    if (filter.regionCodes) query = query.where('s.regionCode', 'in', filter.regionCodes.length ? filter.regionCodes : ['']);
+    return query.orderBy('s.id').execute();
   }
 
   departmentByCode(code: string) {

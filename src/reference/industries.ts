@@ -32,13 +32,24 @@ const LEVELS: readonly IndustryLevel[] = ['section', 'division', 'group', 'class
 /**
  * RFC 4180 CSV: fields may be quoted, quotes inside quoted fields are doubled, quoted fields may
  * hold commas and line breaks. The notes of the standard contain commas, so a split(',') is wrong.
+ * Blank lines are dropped.
  */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+  return parseCsvLines(text).map((record) => record.cells);
+}
+
+/**
+ * parseCsv, with the line of the file (1-based) on which each record starts, so that a report
+ * about a record names the line an editor shows even after blank lines or quoted line breaks.
+ */
+export function parseCsvLines(text: string): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   let fieldStarted = false;
+  let line = 1;
+  let rowLine = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
@@ -50,6 +61,7 @@ export function parseCsv(text: string): string[][] {
           quoted = false;
         }
       } else {
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
         field += ch;
       }
       continue;
@@ -64,7 +76,9 @@ export function parseCsv(text: string): string[][] {
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      rows.push({ line: rowLine, cells: row });
+      line++;
+      rowLine = line;
       row = [];
       field = '';
       fieldStarted = false;
@@ -76,9 +90,9 @@ export function parseCsv(text: string): string[][] {
   if (quoted) throw new Error('CSV ends inside a quoted field');
   if (fieldStarted || row.length > 0) {
     row.push(field);
-    rows.push(row);
+    rows.push({ line: rowLine, cells: row });
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  return rows.filter((r) => !(r.cells.length === 1 && r.cells[0] === ''));
 }
 
 /** Parses the table; exported so that a newer edition can be checked before it replaces the file. */

@@ -8,6 +8,7 @@ import {
   isWithin,
   provinceOf,
   provinces,
+  regionCodePrefix,
   regionPath,
 } from './regions.js';
 
@@ -67,8 +68,29 @@ describe('administrative divisions (GB/T 2260)', () => {
   it('lets 100000 stand for the whole country', () => {
     expect(isWithin('310115', NATIONWIDE_REGION_CODE)).toBe(true);
     expect(isWithin('650000', NATIONWIDE_REGION_CODE)).toBe(true);
+    // A national body's own region: within the nation, and within no province.
+    expect(isWithin(NATIONWIDE_REGION_CODE, NATIONWIDE_REGION_CODE)).toBe(true);
+    expect(isWithin(NATIONWIDE_REGION_CODE, '310000')).toBe(false);
     expect(children(NATIONWIDE_REGION_CODE)).toHaveLength(34);
     expect(getRegion(NATIONWIDE_REGION_CODE)).toBeUndefined();
+  });
+
+  it('a region’s code prefix selects exactly the known codes within it, so SQL can filter by LIKE prefix', () => {
+    const codes: string[] = [];
+    const walk = (code: string) => children(code).forEach((region) => (codes.push(region.code), walk(region.code)));
+    walk(NATIONWIDE_REGION_CODE);
+    const groupings = new Set(codes.map((code) => `${code.slice(0, 4)}00`).filter((code) => !codes.includes(code) && isKnownRegion(code)));
+    codes.push(...groupings);
+    expect(groupings.has('310100') && groupings.has('429000')).toBe(true);
+    const mismatches: string[] = [];
+    for (const region of [...codes, NATIONWIDE_REGION_CODE]) {
+      const prefix = regionCodePrefix(region);
+      // Across provinces isWithin is false and the prefixes differ; within one province, every pair is checked.
+      for (const code of codes.filter((c) => region === NATIONWIDE_REGION_CODE || c.slice(0, 2) === region.slice(0, 2))) {
+        if (code.startsWith(prefix) !== isWithin(code, region)) mismatches.push(`${code} in ${region}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('a region is within itself', () => {

@@ -167,8 +167,10 @@ export function children(code: string): Region[] {
 /**
  * Whether `code` lies within `ancestorCode` (inclusive). Unknown codes are within nothing, not even
  * the nation: callers use this for jurisdiction checks, where guessing is worse than refusing.
+ * The nation (`100000`, e.g. a national ministry's region) is within itself and nothing else.
  */
 export function isWithin(code: string, ancestorCode: string): boolean {
+  if (code === NATIONWIDE_REGION_CODE) return ancestorCode === NATIONWIDE_REGION_CODE;
   const region = getRegion(code);
   if (!region) return false;
   if (ancestorCode === NATIONWIDE_REGION_CODE || ancestorCode === code) return true;
@@ -178,6 +180,17 @@ export function isWithin(code: string, ancestorCode: string): boolean {
     return regionIndex().childrenByCode.get(ancestorCode)?.some((member) => member.code === code) ?? false;
   }
   return ancestors(code).some((a) => a.code === ancestorCode);
+}
+
+/**
+ * The leading digits every region within `code` shares (GB/T 2260 codes are hierarchical): '' for
+ * the nation, two for a province, four for a city, all six for a county. Only narrows a SQL
+ * `LIKE 'prefix%'`; `isWithin` has the last word.
+ */
+export function regionCodePrefix(code: string): string {
+  if (code === NATIONWIDE_REGION_CODE) return '';
+  const level = getRegion(code)?.level;
+  return level === 'province' ? code.slice(0, 2) : level === 'city' ? code.slice(0, 4) : code;
 }
 
 /** Names from the province down to the region itself, e.g. ['上海市', '浦东新区']; [] when unknown. */

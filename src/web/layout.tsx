@@ -57,6 +57,7 @@ function Navigation() {
         {link('/', t('web.nav.home'))}
         {link('/services', t('web.nav.services'))}
         {link('/policies', t('web.nav.policies'))}
+        {link('/credit', t('credit.nav.lookup'))}
         {principal ? (
           <>
             {principal.personId ? (
@@ -64,16 +65,29 @@ function Navigation() {
                 {link('/applications', t('web.nav.applications'))}
                 {link('/account/certificates', t('web.nav.certificates'))}
                 {link('/account/inbox', t('web.nav.inbox'))}
+                {link('/credit/mine', t('credit.nav.mine'))}
               </>
             ) : null}
             {principal.roles.some((role) => role === 'officer' || role === 'approver') ? (
               <>
                 {link('/workbench', t('web.nav.workbench'))}
                 {link('/workbench/rectifications', t('web.nav.rectifications'))}
+                {link('/workbench/flags', t('supervision.nav.flags'))}
               </>
             ) : null}
             {principal.roles.includes('supervisor') ? link('/workbench/appeals', t('web.nav.appeals')) : null}
+            {principal.roles.includes('supervisor') ? (
+              <>
+                {link('/supervision/alerts', t('supervision.nav.regionAlerts'))}
+                {link('/supervision/flags', t('supervision.nav.regionFlags'))}
+              </>
+            ) : null}
+            {principal.staffId ? link('/workbench/alerts', t('supervision.nav.alerts')) : null}
+            {principal.roles.includes('supervisor') ? link('/supervision', t('web.nav.supervision')) : null}
             {principal.roles.includes('policyOfficer') ? link('/workbench/policies', t('web.nav.policyLibrary')) : null}
+            {principal.roles.includes('catalogEditor') ? link('/workbench/catalog', t('catalogPages.editor.nav')) : null}
+            {principal.roles.some((role) => role === 'officer' || role === 'approver' || role === 'supervisor') ? link('/workbench/credit', t('credit.nav.workbench')) : null}
+            {principal.roles.some((role) => role === 'admin' || role === 'auditor') ? link('/admin/audit', t('transparency.nav.audit')) : null}
             {link('/account', t('web.nav.account'))}
             {principal.personId ? link('/enterprises', t('web.nav.enterprises')) : null}
             <li className="navigation__item navigation__item--signed-in">

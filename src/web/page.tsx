@@ -518,7 +518,8 @@ export function WarningText({ children }: { children: ReactNode }) {
   );
 }
 
-export function Table({ caption, head, rows }: { caption: string; head: string[]; rows: { key: string; cells: ReactNode[] }[] }) {
+/** `rowHeaders`: the first cell of each row names the row (`<th scope="row">`), e.g. a region in a comparison. */
+export function Table({ caption, head, rows, rowHeaders = false }: { caption: string; head: string[]; rows: { key: string; cells: ReactNode[] }[]; rowHeaders?: boolean }) {
   return (
     // Wide tables scroll sideways on a phone; the region is focusable so keyboards can scroll it too.
     <div className="table-wrapper" role="region" aria-label={caption} tabIndex={0}>
@@ -536,9 +537,15 @@ export function Table({ caption, head, rows }: { caption: string; head: string[]
         <tbody>
           {rows.map((row) => (
             <tr key={row.key}>
-              {row.cells.map((cell, index) => (
-                <td key={index}>{cell}</td>
-              ))}
+              {row.cells.map((cell, index) =>
+                rowHeaders && index === 0 ? (
+                  <th scope="row" key={index}>
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={index}>{cell}</td>
+                ),
+              )}
             </tr>
           ))}
         </tbody>

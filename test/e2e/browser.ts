@@ -44,3 +44,19 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   if (original) await page.setViewportSize(original);
 }
+
+/** A browser page signed in with a session made through the API (the sign-in pages have journeys of their own). */
+export async function signedInPage(browser: Browser, baseUrl: string, cookie: string, options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<Page> {
+  // bypassCSP lets the test inject axe-core; the pages themselves never run inline scripts.
+  const context = await browser.newContext({ bypassCSP: true, baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: options.locale ?? 'zh-CN', javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: baseUrl }]);
+  return context.newPage();
+}
+
+/** Starts the test app on a free loopback port for the browser, and answers its base URL. */
+export async function listenForBrowser(server: { listen(options: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } }): Promise<string> {
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address() as { port?: number } | null;
+  return `http://127.0.0.1:${address?.port ?? 0}`;
+}

@@ -11,7 +11,7 @@ import { provinceOf } from '../../reference/regions.js';
 import { Button, Form, InsetText, Radios, SummaryList, WarningText, formBody, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../web/page.js';
 import { isMaterialNeeded, type FormValues } from '../form.js';
 import type { ApplicationInput, ApplicationView } from '../service.js';
-import { FormSections, Select, fieldInput, local, type ReusableChoice } from './components.js';
+import { FormSections, Select, fieldInput, local, type CommitmentOffer, type ReusableChoice } from './components.js';
 import { checkedId, pagePerson, type ApplicationPageDeps } from './context.js';
 import { applicationInputFrom, readPageForm, withPageFields } from './input.js';
 
@@ -95,9 +95,10 @@ interface EditProps {
   item: ItemVersionView;
   reusable: Record<string, ReusableChoice[]>;
   notice?: string;
+  commitment?: CommitmentOffer;
 }
 
-function EditPage({ view, item, reusable, notice }: EditProps) {
+function EditPage({ view, item, reusable, notice, commitment }: EditProps) {
   const { t, locale } = usePage();
   const d = item.definition;
   const needed = new Set(d.materials.filter((m) => isMaterialNeeded(m, view.form)).map((m) => m.key));
@@ -114,7 +115,15 @@ function EditPage({ view, item, reusable, notice }: EditProps) {
       <p className="lead">{t('applications.page.edit.lead')}</p>
       {view.applicant.enterpriseName ? <p>{t('applications.page.edit.forEnterprise', { name: view.applicant.enterpriseName })}</p> : null}
       <UploadForm action={`${base}/edit`}>
-        <FormSections fields={d.form.fields} materials={d.materials} reusable={reusable} provided={view.materials} neededMaterials={needed} fileHref={(fileId) => `${base}/files/${encodeURIComponent(fileId)}`} />
+        <FormSections
+          fields={d.form.fields}
+          materials={d.materials}
+          reusable={reusable}
+          provided={view.materials}
+          neededMaterials={needed}
+          fileHref={(fileId) => `${base}/files/${encodeURIComponent(fileId)}`}
+          commitment={commitment}
+        />
         <InsetText>{t('applications.page.edit.declaration')}</InsetText>
         <div className="button-group">
           <Button name="intent" value="submit">
@@ -129,7 +138,23 @@ function EditPage({ view, item, reusable, notice }: EditProps) {
   );
 }
 
-function BundlePage({ bundle, applicantLabel, enterpriseId, switchTo, reusable, idempotencyKey }: { bundle: BundleView; applicantLabel: string; enterpriseId: string | null; switchTo: Applicant[]; reusable: Record<string, ReusableChoice[]>; idempotencyKey: string }) {
+function BundlePage({
+  bundle,
+  applicantLabel,
+  enterpriseId,
+  switchTo,
+  reusable,
+  idempotencyKey,
+  commitment,
+}: {
+  bundle: BundleView;
+  applicantLabel: string;
+  enterpriseId: string | null;
+  switchTo: Applicant[];
+  reusable: Record<string, ReusableChoice[]>;
+  idempotencyKey: string;
+  commitment?: CommitmentOffer;
+}) {
   const { t, locale } = usePage();
   const departments = [...new Map(bundle.items.map((i) => [i.departmentId, local(i.departmentName, locale)])).values()];
   const needed = new Set(bundle.materials.filter((m) => m.requirement === 'required').map((m) => m.key));
@@ -160,7 +185,7 @@ function BundlePage({ bundle, applicantLabel, enterpriseId, switchTo, reusable, 
         <input type="hidden" name="enterpriseId" value={enterpriseId ?? ''} />
         {/* Made when the page is drawn: a double click or a resent form creates one bundle, not two. */}
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-        <FormSections fields={bundle.form.fields} materials={bundle.materials} reusable={reusable} provided={{}} neededMaterials={needed} />
+        <FormSections fields={bundle.form.fields} materials={bundle.materials} reusable={reusable} provided={{}} neededMaterials={needed} commitment={commitment} />
         <p className="hint">{t('applications.page.bundle.filesAgain')}</p>
         <InsetText>{t('applications.page.edit.declaration')}</InsetText>
         <Button>{t('applications.page.bundle.submit')}</Button>
@@ -188,6 +213,12 @@ async function reusableFor(deps: ApplicationPageDeps, materials: readonly Materi
     result[material.key] = found.map((c) => ({ id: c.id, title: c.title, number: c.number, validUntil: c.validUntil }));
   }
   return result;
+}
+
+/** Whether to offer a commitment, asked only when some material accepts one (or the draft holds one, which may then be withdrawn). */
+async function commitmentOffer(deps: ApplicationPageDeps, principal: SessionPrincipal, materials: readonly Material[], enterpriseId: string | null, holds = false): Promise<CommitmentOffer | undefined> {
+  if (!holds && !materials.some((m) => m.commitmentAllowed)) return undefined;
+  return { mayCommit: (await deps.applications.applicantStanding(principal, enterpriseId)).mayCommit };
 }
 
 const holderOf = (view: Pick<ApplicationView, 'applicant'>) => (view.applicant.enterpriseId ? { enterpriseId: view.applicant.enterpriseId } : { personId: view.applicant.personId });
@@ -220,7 +251,11 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
     if (!current) throw notFound('enterpriseNotFound', 'enterprise.notFound');
     const chosenEnterprise = current.value === 'self' ? null : current.value;
     const holder = chosenEnterprise ? { enterpriseId: chosenEnterprise } : { personId: principal.personId! };
-    const [prefilled, reusable] = await Promise.all([deps.applications.prefillFor(principal, bundle.form.fields, chosenEnterprise), reusableFor(deps, bundle.materials, holder)]);
+    const [prefilled, reusable, commitment] = await Promise.all([
+      deps.applications.prefillFor(principal, bundle.form.fields, chosenEnterprise),
+      reusableFor(deps, bundle.materials, holder),
+      commitmentOffer(deps, principal, bundle.materials, chosenEnterprise),
+    ]);
     return sendPage(request, reply, {
       title: t('applications.page.bundle.title', { name: local(bundle.name, locale) }),
       form: form ?? stateOfAnswers(bundle.form.fields, prefilled),
@@ -233,6 +268,7 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
           switchTo={applicants.filter((a) => a.value !== current.value)}
           reusable={reusable}
           idempotencyKey={idempotencyKey ?? newId()}
+          commitment={commitment}
         />
       ),
     });
@@ -267,16 +303,16 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
     }
   });
 
-  const showEdit = async (request: FastifyRequest, reply: FastifyReply, view: ApplicationView, form?: FormState & { status?: number }) => {
+  const showEdit = async (request: FastifyRequest, reply: FastifyReply, principal: SessionPrincipal, view: ApplicationView, form?: FormState & { status?: number }) => {
     const t = tr(request);
     const item = await deps.catalog.getVersion(view.item.versionId);
-    const reusable = await reusableFor(deps, item.definition.materials, holderOf(view));
+    const [reusable, commitment] = await Promise.all([reusableFor(deps, item.definition.materials, holderOf(view)), commitmentOffer(deps, principal, item.definition.materials, view.applicant.enterpriseId, Object.values(view.materials).some((m) => m.kind === 'commitment'))]);
     const query = queryOf(request);
     return sendPage(request, reply, {
       title: local(item.definition.name, request.locale ?? 'zh-CN'),
       form: form ?? stateOfAnswers(item.definition.form.fields, view.form),
       status: form?.status,
-      children: <EditPage view={view} item={item} reusable={reusable} notice={!form && query.saved === '1' ? t('applications.page.edit.saved') : undefined} />,
+      children: <EditPage view={view} item={item} reusable={reusable} notice={!form && query.saved === '1' ? t('applications.page.edit.saved') : undefined} commitment={commitment} />,
     });
   };
 
@@ -285,7 +321,7 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
     if (!principal) return reply;
     const view = await deps.applications.get(principal, checkedId(request.params.id));
     if (view.status !== 'draft') return seeOther(reply, `/applications/${encodeURIComponent(view.id)}`);
-    return showEdit(request, reply, view);
+    return showEdit(request, reply, principal, view);
   });
 
   app.post<{ Params: { id: string } }>('/applications/:id/edit', { schema: { hide: true }, config: { multipartForm: true } }, async (request, reply) => {
@@ -297,7 +333,7 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
     const statusPage = `/applications/${encodeURIComponent(id)}`;
     // A second click on Submit finds the application already submitted: show it, do nothing.
     if (view.status !== 'draft') return seeOther(reply, statusPage);
-    if ('error' in read) return showEdit(request, reply, view, formStateFrom(read.error, request, read.values));
+    if ('error' in read) return showEdit(request, reply, principal, view, formStateFrom(read.error, request, read.values));
     const { form } = read;
     const item = await deps.catalog.getVersion(view.item.versionId);
     try {
@@ -313,7 +349,7 @@ export function applyPages(app: HttpApp, deps: ApplicationPageDeps): void {
       }
       const state = formStateFrom(withPageFields(error), request, form.fields);
       // What was saved (an upload that went through) is shown as provided.
-      return showEdit(request, reply, await deps.applications.get(principal, id), state);
+      return showEdit(request, reply, principal, await deps.applications.get(principal, id), state);
     }
   });
 

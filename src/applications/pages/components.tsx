@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { FormField, ItemDefinition, Material } from '../../catalog/schema.js';
+import { commitmentTextOf } from '../../catalog/model.js';
+import type { BundleMaterial, FormField, ItemDefinition, Material } from '../../catalog/schema.js';
 import type { Locale, MessageKey, Translator } from '../../core/i18n.js';
 import { MIME_OF, kindsMessageKey } from '../../files/sniff.js';
 import { getIndustry } from '../../reference/industries.js';
@@ -174,6 +175,23 @@ export function FieldInput({ field, fields }: { field: FormField; fields: readon
   }
 }
 
+/**
+ * The words an applicant commits to for a material: one text, or (a bundle material whose items
+ * word it differently) each item's own, with the names of the items that use it. Empty when the
+ * material accepts no commitment.
+ */
+export function commitmentWordsOf(material: Material & { commitmentTexts?: BundleMaterial['commitmentTexts'] }): { text: Localized; itemNames?: Localized[] }[] {
+  if (!material.commitmentAllowed) return [];
+  if (material.commitmentTexts?.length) return material.commitmentTexts.map((entry) => ({ text: entry.text, itemNames: entry.itemNames }));
+  const text = commitmentTextOf(material);
+  return text ? [{ text }] : [];
+}
+
+/** Whether the applicant's credit standing lets them replace materials by a commitment. */
+export interface CommitmentOffer {
+  mayCommit: boolean;
+}
+
 /** A certificate the applicant may reuse for a material. */
 export interface ReusableChoice {
   id: string;
@@ -200,6 +218,19 @@ export function ProvidedSummary({ provided, fileHref }: { provided: StoredMateri
     return <>{t('applications.page.material.usedCertificate', { number: provided.certificate.number })}</>;
   }
   if (provided.kind === 'certificateChoice') return <>{t('applications.page.material.chosenCertificate')}</>;
+  if (provided.kind === 'commitment') {
+    return (
+      <>
+        {t('applications.page.commitment.made', { at: when(provided.committedAt, locale) })}
+        {provided.broken ? (
+          <>
+            {' '}
+            <strong className="tag">{t('applications.page.commitment.broken')}</strong> {provided.broken.reason}
+          </>
+        ) : null}
+      </>
+    );
+  }
   return <>{t('applications.page.material.usedGovernmentData', { dataset: t(`catalog.dataset.${provided.record.dataset}` as MessageKey), source: provided.record.source, at: when(provided.record.retrievedAt, locale) })}</>;
 }
 
@@ -208,7 +239,22 @@ export function ProvidedSummary({ provided, fileHref }: { provided: StoredMateri
  * consent), use the data the government holds (ticking is the consent), or upload files. The first
  * control carries the material's id, so that the error summary lands on it.
  */
-export function MaterialInputs({ material, reusable, provided, required, fileHref }: { material: Material; reusable: ReusableChoice[]; provided?: StoredMaterial; required: boolean; fileHref?: (fileId: string) => string }) {
+export function MaterialInputs({
+  material,
+  reusable,
+  provided,
+  required,
+  fileHref,
+  commitment,
+}: {
+  material: Material;
+  reusable: ReusableChoice[];
+  provided?: StoredMaterial;
+  required: boolean;
+  fileHref?: (fileId: string) => string;
+  /** Whether a credit commitment may replace the material for this applicant (undefined: not offered on this page). */
+  commitment?: CommitmentOffer;
+}) {
   const { t, locale, form } = usePage();
   const base = materialInput(material.key);
   const error = form.errors?.find((e) => e.field === base)?.message;
@@ -218,18 +264,29 @@ export function MaterialInputs({ material, reusable, provided, required, fileHre
     const v = form.values?.[name];
     return Array.isArray(v) ? v[0] : v;
   };
-  // After a failed post the page shows what was chosen then; otherwise what the draft holds.
-  const posted = Object.keys(form.values ?? {}).some((name) => name.startsWith('material-') || name.startsWith('form-'));
+  // After a failed post the page shows what was chosen then; otherwise what the draft holds. (The
+  // draft's answers fill the form state too, so `form-` inputs do not tell a post; the button's `intent` does.)
+  const posted = Object.keys(form.values ?? {}).some((name) => name.startsWith('material-') || name === 'intent');
 
   const certificateName = `${base}-certificate`;
   const consentName = `${base}-consent`;
   const governmentName = `${base}-government`;
   const hasCertificates = material.source === 'certificate' && reusable.length > 0;
   const hasGovernment = material.source === 'governmentData' && Boolean(material.dataset);
+  const commitmentTexts = commitment ? commitmentWordsOf(material) : [];
+  // A commitment the draft holds can always be withdrawn here, even once the applicant may no longer make one.
+  const held = commitment && provided?.kind === 'commitment' && !provided.broken ? provided : undefined;
+  const offersCommitment = commitmentTexts.length > 0 && Boolean(commitment?.mayCommit);
+  const showsCommitment = offersCommitment || Boolean(held);
+  const shownTexts = offersCommitment ? commitmentTexts : held ? [{ text: held.text }] : [];
   // The first control carries the material's id, so the error summary's link lands on it.
+  const commitmentId = showsCommitment && !hasCertificates && !hasGovernment ? base : `${base}-commitment`;
   const governmentId = !hasCertificates && hasGovernment ? base : governmentName;
-  const fileId = !hasCertificates && !hasGovernment ? base : `${base}-file`;
-  const nothingToChoose = !hasCertificates && !hasGovernment && !material.uploadAllowed;
+  const fileId = !hasCertificates && !hasGovernment && !showsCommitment ? base : `${base}-file`;
+  const nothingToChoose = !hasCertificates && !hasGovernment && !material.uploadAllowed && !showsCommitment;
+  const commitmentName = `${base}-commitment`;
+  const commitmentChecked = posted ? valueOf(commitmentName) === 'yes' : Boolean(held);
+  const notForYouId = `${commitmentName}-not-for-you`;
 
   const savedCertificate = provided?.kind === 'certificate' ? provided.certificate.certificateId : provided?.kind === 'certificateChoice' ? provided.certificateId : undefined;
   const chosenCertificate = posted ? valueOf(certificateName) : savedCertificate;
@@ -321,6 +378,50 @@ export function MaterialInputs({ material, reusable, provided, required, fileHre
           </div>
         ) : null}
 
+        {commitmentTexts.length > 0 && commitment && !commitment.mayCommit && !held ? <p className="hint">{t('applications.page.commitment.notForYou')}</p> : null}
+        {showsCommitment ? (
+          <div className="choices">
+            <input type="hidden" name={`${commitmentName}-offered`} value="yes" />
+            <div className="choices__item">
+              <input
+                className="choices__input"
+                id={commitmentId}
+                name={commitmentName}
+                type="checkbox"
+                value="yes"
+                defaultChecked={commitmentChecked}
+                aria-describedby={describedBy(`${commitmentName}-text`, !offersCommitment ? notForYouId : undefined)}
+              />
+              <label className="choices__label" htmlFor={commitmentId}>
+                {t('applications.page.commitment.choose')}
+              </label>
+              <div className="hint choices__hint" id={`${commitmentName}-text`}>
+                {shownTexts.length === 1 ? (
+                  <>
+                    {t('applications.page.commitment.textIntro')} {local(shownTexts[0]!.text, locale)}
+                  </>
+                ) : (
+                  <>
+                    {t('applications.page.commitment.perItem')}
+                    <ul className="plain-list">
+                      {shownTexts.map((entry, index) => (
+                        <li key={index}>
+                          {t('applications.page.commitment.forItems', { items: (entry.itemNames ?? []).map((name) => local(name, locale)).join(t('applications.page.separator')) })} {local(entry.text, locale)}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </div>
+              {!offersCommitment ? (
+                <div className="hint choices__hint" id={notForYouId}>
+                  {t('applications.page.commitment.withdraw')}
+                </div>
+              ) : null}
+            </div>
+          </div>
+        ) : null}
+
         {material.uploadAllowed ? (
           <FileChooser
             id={fileId}
@@ -361,6 +462,7 @@ export function FormSections({
   provided,
   neededMaterials,
   fileHref,
+  commitment,
 }: {
   fields: readonly FormField[];
   materials: readonly Material[];
@@ -369,6 +471,8 @@ export function FormSections({
   /** Materials needed given the answers so far (conditional ones that apply). */
   neededMaterials: Set<string>;
   fileHref?: (fileId: string) => string;
+  /** Offer a credit commitment where a material accepts one (not on a supplement, which needs the material itself). */
+  commitment?: CommitmentOffer;
 }) {
   const { t } = usePage();
   return (
@@ -392,6 +496,7 @@ export function FormSections({
               provided={provided[material.key]}
               required={material.requirement === 'required' || neededMaterials.has(material.key)}
               fileHref={fileHref}
+              commitment={commitment}
             />
           ))}
         </>
@@ -464,6 +569,10 @@ export function Timeline({ events, definition }: { events: ApplicationEventView[
           extra.push(t('applications.page.timeline.listed', { items: supplementItems(definition, { materials: detail.materials ?? [], fields: detail.fields ?? [] }, locale).join(t('applications.page.separator')) }));
         }
         if (event.action === 'startSpecialProcedure' && detail?.procedure) extra.push(t(`applications.page.procedure.${detail.procedure}` as MessageKey));
+        const brokenKey = (event.detail as { materialKey?: unknown } | null)?.materialKey;
+        if (event.action === 'commitmentBroken' && typeof brokenKey === 'string') {
+          extra.push(t('applications.page.commitment.timeline', { material: local(definition.materials.find((m) => m.key === brokenKey)?.name, locale) || brokenKey }));
+        }
         return {
           key: `${event.at}-${index}`,
           cells: [

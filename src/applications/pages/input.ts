@@ -52,7 +52,12 @@ export async function materialsFrom(
     const certificate = form.fields[`${base}-certificate`];
     const government = form.fields[`${base}-government`] === 'yes';
     const parts = material.uploadAllowed ? form.files.filter((f) => f.field === base) : [];
-    if (material.source === 'certificate' && certificate && certificate !== 'none') {
+    const commitment = form.fields[`${base}-commitment`] === 'yes';
+    if (commitment) {
+      // One way per material: a commitment with files or a certificate as well is a mistake to point out, not to guess at.
+      if (parts.length || (certificate && certificate !== 'none')) throw invalid('materialsInvalid', [{ field: `/materials/${material.key}`, message: 'applications.page.commitment.eitherOr' }], 'applications.material.invalid');
+      choices[material.key] = { commitment: true };
+    } else if (material.source === 'certificate' && certificate && certificate !== 'none') {
       choices[material.key] = { certificateId: certificate, consent: form.fields[`${base}-consent`] === 'yes' };
     } else if (material.source === 'governmentData' && government) {
       choices[material.key] = { governmentData: true, consent: true };
@@ -61,6 +66,8 @@ export async function materialsFrom(
     } else if ((current[material.key]?.kind === 'certificate' || current[material.key]?.kind === 'certificateChoice') && certificate === 'none') {
       choices[material.key] = null;
     } else if (current[material.key]?.kind === 'governmentData' && material.source === 'governmentData' && !government) {
+      choices[material.key] = null;
+    } else if (current[material.key]?.kind === 'commitment' && form.fields[`${base}-commitment-offered`] === 'yes') {
       choices[material.key] = null;
     }
   }

@@ -6,35 +6,7 @@ import { departmentWithItem, individualBusinessItem, verifiedPerson } from '../t
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
-// A minimal valid PNG (1x1 pixel) and the start of a Windows executable renamed to .png.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6c9e50000000049454e44ae426082', 'hex');
-const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
-
-type Part = { name: string; value: string } | { name: string; filename: string; type: string; bytes: Buffer };
-
-/** A multipart/form-data body as a browser sends it: the fields in page order, the CSRF token first. */
-function multipart(parts: Part[]) {
-  const boundary = `----TongbanTest${Math.random().toString(16).slice(2)}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`));
-    if ('bytes' in part) {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type}\r\n\r\n`), part.bytes, Buffer.from('\r\n'));
-    } else {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-/** The opening tag of the input (or select, textarea) with this id, to look at its attributes whatever their order. */
-const tag = (html: string, id: string) => new RegExp(`<(?:input|select|textarea)[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0] ?? '';
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const field = (name: string, value: string): Part => ({ name, value });
-const png = (name: string, filename = 'lease.png'): Part => ({ name, filename, type: 'image/png', bytes: PNG });
-/** An <input type=file> left empty: browsers still send the part, with no name and no bytes. */
-const noFile = (name: string): Part => ({ name, filename: '', type: 'application/octet-stream', bytes: Buffer.alloc(0) });
+import { EXE, PNG, csrfOf, field, noFile, pageClient, png, tag, type Part } from './testing.js';
 
 describe('the application pages: apply, follow, supplement; the officer workbench', () => {
   let t: TestApp;
@@ -44,18 +16,7 @@ describe('the application pages: apply, follow, supplement; the officer workbenc
   let applicationId = '';
   let trackingNumber = '';
 
-  const get = (url: string, cookie?: string) => t.app.inject({ url, headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
-  const postForm = async (pageUrl: string, action: string, cookie: string, fields: Record<string, string | string[]>) => {
-    const page = await get(pageUrl, cookie);
-    const body = new URLSearchParams({ _csrf: csrfOf(page.body) });
-    for (const [key, value] of Object.entries(fields)) for (const v of ([] as string[]).concat(value)) body.append(key, v);
-    return t.app.inject({ method: 'POST', url: action, headers: { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
-  };
-  const postMultipart = async (pageUrl: string, action: string, cookie: string, parts: Part[]) => {
-    const page = await get(pageUrl, cookie);
-    const { payload, contentType } = multipart([field('_csrf', csrfOf(page.body)), ...parts]);
-    return t.app.inject({ method: 'POST', url: action, headers: { accept: 'text/html', cookie, 'content-type': contentType }, payload });
-  };
+  const { get, postForm, postMultipart } = pageClient(() => t);
   const editUrl = () => `/applications/${applicationId}/edit`;
   const statusUrl = () => `/applications/${applicationId}`;
   const workbenchUrl = () => `/workbench/applications/${applicationId}`;

@@ -7,7 +7,7 @@ import type { Locale, MessageKey } from '../../core/i18n.js';
 import { sendFileContent } from '../../files/routes.js';
 import { queryOf } from '../../identity/pages/context.js';
 import { Button, Checkboxes, Form, InsetText, Radios, SummaryList, Table, TextInput, WarningText, formBody, formList, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../web/page.js';
-import type { ApplicationView, OfficerActionInput, QueueRow, StoredMaterial } from '../service.js';
+import type { ApplicantCredit, ApplicationView, OfficerActionInput, QueueRow, StoredMaterial } from '../service.js';
 import { APPLICATION_STATUSES, CLOSED_STATUSES, OFFICER_ACTIONS, type ApplicationStatus, type OfficerAction } from '../workflow.js';
 import { AnswersSummary, FlagTag, Notice, OPEN_STATUSES, Select, TextArea, Timeline, TimeLimits, actionKey, daysLeftText, local, statusKey, supplementItems, unitOf, when } from './components.js';
 import { checkedId, pageOfficer, type ApplicationPageDeps } from './context.js';
@@ -183,6 +183,23 @@ function MaterialForOfficer({ provided, applicationId }: { provided: StoredMater
     );
   }
   if (provided.kind === 'certificateChoice') return <p>{t('applications.page.material.chosenCertificate')}</p>;
+  if (provided.kind === 'commitment') {
+    return (
+      <>
+        <p>
+          <strong>{t('applications.page.commitment.replaced')}</strong>{' '}
+          {t('applications.page.commitment.madeBy', { name: provided.committedBy.name, at: when(provided.committedAt, locale), status: t(creditStatusKey(provided.standing.status)) })}
+        </p>
+        <p className="secondary-text">{local(provided.text, locale)}</p>
+        {provided.broken ? (
+          <p>
+            <strong className="tag">{t('applications.page.commitment.broken')}</strong>{' '}
+            {t('applications.page.commitment.brokenBy', { by: provided.broken.by, on: provided.broken.decidedOn, reason: provided.broken.reason })}
+          </p>
+        ) : null}
+      </>
+    );
+  }
   const record = provided.record;
   return (
     <>
@@ -195,6 +212,77 @@ function MaterialForOfficer({ provided, applicationId }: { provided: StoredMater
         ))}
       </ul>
       <p className="secondary-text">{t('applications.page.workbench.consentedAt', { at: when(provided.consentedAt, locale) })}</p>
+    </>
+  );
+}
+
+const creditStatusKey = (status: string) => `applications.page.credit.status.${status}` as MessageKey;
+const breachInput = (key: string, part: 'reason' | 'require') => `breach-${key}-${part}`;
+
+/** The applicant's credit standing as the officer needs it: the status in words, the counts behind it, and the full record when there is a page for it. */
+function CreditPanel({ credit }: { credit: ApplicantCredit }) {
+  const { t } = usePage();
+  const s = credit.standing;
+  const counts = s.counts
+    ? ([
+        ['licences', s.counts.licences],
+        ['penalties', s.counts.penalties],
+        ['honours', s.counts.honours],
+        ['commitmentsKept', s.counts.commitmentsKept],
+        ['commitmentsBroken', s.counts.commitmentsBroken],
+      ] as const)
+    : null;
+  return (
+    <>
+      <SummaryList
+        rows={[
+          { key: t('applications.page.credit.status'), value: <strong className={`tag tag--credit-${s.status}`}>{t(creditStatusKey(s.status))}</strong> },
+          { key: t('applications.page.credit.mayCommit'), value: t(s.mayCommit ? 'applications.page.answer.yes' : 'applications.page.answer.no') },
+          { key: t('applications.page.credit.asOf'), value: s.asOf },
+        ]}
+      />
+      {counts ? (
+        <Table
+          caption={t('applications.page.credit.countsCaption')}
+          head={[t('applications.page.credit.kind'), t('applications.page.credit.count')]}
+          rows={counts.map(([kind, count]) => ({ key: kind, cells: [t(`applications.page.credit.count.${kind}` as MessageKey), String(count)] }))}
+        />
+      ) : (
+        <p className="hint">{t('applications.page.credit.countsHandlingOnly')}</p>
+      )}
+      {credit.recordPage ? (
+        <p>
+          <a href={credit.recordPage}>{t('applications.page.credit.fullRecord')}</a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** For each commitment of the application not yet found false: the form to record that it was (承诺不实). */
+function BreachForms({ view, credit, definition }: { view: ApplicationView; credit: ApplicantCredit; definition: ItemDefinition }) {
+  const { t, locale } = usePage();
+  const open = credit.commitments.filter((c) => !c.broken);
+  if (open.length === 0 || view.status === 'withdrawn') return null;
+  const mayRequire = view.actions.includes('requestSupplement');
+  return (
+    <>
+      {open.map((c) => {
+        const name = local(definition.materials.find((m) => m.key === c.materialKey)?.name, locale) || c.materialKey;
+        return (
+          <div className="card" id={`breach-${c.materialKey}`} key={c.materialKey}>
+            <h3>{t('applications.page.commitment.breachTitle', { material: name })}</h3>
+            <Form action={`${base(view.id)}/commitments/${encodeURIComponent(c.materialKey)}/breach`}>
+              <p className="hint">{t('applications.page.commitment.breachHint')}</p>
+              <TextArea name={breachInput(c.materialKey, 'reason')} label={t('applications.page.commitment.reason')} hint={t('applications.page.commitment.reasonHint')} rows={3} />
+              {mayRequire ? (
+                <Checkboxes name={breachInput(c.materialKey, 'require')} legend={t('applications.page.commitment.requireLegend')} options={[{ value: 'yes', label: t('applications.page.commitment.require') }]} />
+              ) : null}
+              <Button variant="warning">{t('applications.action.commitmentBroken')}</Button>
+            </Form>
+          </div>
+        );
+      })}
     </>
   );
 }
@@ -249,7 +337,7 @@ function ActionForm({ view, action, definition }: { view: ApplicationView; actio
   );
 }
 
-function DetailPage({ view, item, principal, collectingOffice, notice }: { view: ApplicationView; item: ItemVersionView; principal: SessionPrincipal; collectingOffice: string | null; notice?: string }) {
+function DetailPage({ view, item, principal, collectingOffice, notice, credit }: { view: ApplicationView; item: ItemVersionView; principal: SessionPrincipal; collectingOffice: string | null; notice?: string; credit: ApplicantCredit }) {
   const { t, locale } = usePage();
   const d = item.definition;
   const handling = principal.departmentId === view.item.departmentId;
@@ -292,6 +380,9 @@ function DetailPage({ view, item, principal, collectingOffice, notice }: { view:
         </InsetText>
       ) : null}
 
+      <h2 id="credit">{t('applications.page.credit.title')}</h2>
+      <CreditPanel credit={credit} />
+
       <h2 id="time-limits">{t('applications.page.limits.title')}</h2>
       <TimeLimits limits={view.timeLimits} />
 
@@ -323,6 +414,7 @@ function DetailPage({ view, item, principal, collectingOffice, notice }: { view:
       {actions.map((action) => (
         <ActionForm key={action} view={view} action={action} definition={d} />
       ))}
+      {handling ? <BreachForms view={view} credit={credit} definition={d} /> : null}
       <p>
         <a href="/workbench">{t('applications.page.workbench.back')}</a>
       </p>
@@ -354,17 +446,18 @@ export function workbenchPages(app: HttpApp, deps: ApplicationPageDeps): void {
   const showDetail = async (request: FastifyRequest, reply: FastifyReply, principal: SessionPrincipal, id: string, form?: FormState & { status?: number }) => {
     const t = tr(request);
     const locale = request.locale ?? 'zh-CN';
-    const view = await deps.applications.get(principal, id, form ? undefined : `workbench ${id}`);
+    const view = await deps.applications.get(principal, id);
+    const credit = await deps.applications.applicantCredit(principal, id);
     const item = await deps.catalog.getVersion(view.item.versionId);
     const collecting = view.collectingDepartmentId ? nameOf(await deps.identity.department(view.collectingDepartmentId), locale) : null;
     const done = queryOf(request).done;
-    const notice = !form && done && (done === 'claim' || (OFFICER_ACTIONS as readonly string[]).includes(done)) ? t('applications.page.workbench.done', { action: t(actionKey(done)) }) : undefined;
+    const notice = !form && done && (done === 'claim' || done === 'commitmentBroken' || (OFFICER_ACTIONS as readonly string[]).includes(done)) ? t('applications.page.workbench.done', { action: t(actionKey(done)) }) : undefined;
     return sendPage(request, reply, {
       title: t('applications.page.workbench.detailTitle', { trackingNumber: view.trackingNumber ?? view.id }),
       width: 'wide',
       form,
       status: form?.status,
-      children: <DetailPage view={view} item={item} principal={principal} collectingOffice={collecting} notice={notice} />,
+      children: <DetailPage view={view} item={item} principal={principal} collectingOffice={collecting} notice={notice} credit={credit} />,
     });
   };
 
@@ -406,24 +499,43 @@ export function workbenchPages(app: HttpApp, deps: ApplicationPageDeps): void {
     }
   });
 
+  app.post<{ Params: { id: string; materialKey: string } }>('/workbench/applications/:id/commitments/:materialKey/breach', { schema: { hide: true } }, async (request, reply) => {
+    const principal = pageOfficer(request, reply);
+    if (!principal) return reply;
+    const id = checkedId(request.params.id);
+    const key = request.params.materialKey;
+    if (!/^[a-z][a-zA-Z0-9]{0,39}$/.test(key)) throw notFound();
+    const values = formBody(request);
+    const requireMaterial = formList(request, breachInput(key, 'require')).includes('yes');
+    try {
+      await deps.applications.recordBrokenCommitment(principal, id, key, { reason: values[breachInput(key, 'reason')] ?? '', requireMaterial });
+      return seeOther(reply, `${base(id)}?done=commitmentBroken`);
+    } catch (error) {
+      const renamed = withPageFields(error, { '/reason': breachInput(key, 'reason'), '/requireMaterial': breachInput(key, 'require') });
+      return showDetail(request, reply, principal, id, formStateFrom(renamed, request, { ...values, [breachInput(key, 'require')]: requireMaterial ? ['yes'] : [] }, breachInput(key, 'reason')));
+    }
+  });
+
   app.get<{ Params: { id: string; fileId: string } }>('/workbench/applications/:id/files/:fileId', { schema: { hide: true } }, async (request, reply) => {
     const principal = pageOfficer(request, reply);
     if (!principal) return reply;
     const id = checkedId(request.params.id);
     const fileId = checkedId(request.params.fileId);
     // The application layer decides whether this officer may see the application the file belongs to; both reads are audited.
-    const file = await deps.files.readForStaff(principal, fileId, async (applicationId) => {
-      if (applicationId !== id) return { allowed: false };
+    // A refused attempt is audited against the applicant too, so that they see it.
+    const file = await deps.files.readForStaff(principal, fileId, async (applicationId, upload) => {
+      if (applicationId !== id) return { allowed: false, ...(await deps.applications.subjectsOf(applicationId)) };
+      const purpose = (trackingNumber: string) => `material ${upload.filename} of application ${trackingNumber}`;
       try {
-        const view = await deps.applications.get(principal, applicationId, `material ${fileId} of application ${id}`);
+        const view = await deps.applications.get(principal, applicationId, purpose);
         return {
           allowed: true,
           subjectPersonId: view.applicant.personId,
           ...(view.applicant.enterpriseId ? { subjectEnterpriseId: view.applicant.enterpriseId } : {}),
-          purpose: `application ${view.trackingNumber ?? id}`,
+          purpose: purpose(view.trackingNumber ?? id),
         };
       } catch (error) {
-        if (error instanceof AppError) return { allowed: false };
+        if (error instanceof AppError) return { allowed: false, ...(await deps.applications.subjectsOf(applicationId)) };
         throw error;
       }
     });

@@ -30,6 +30,11 @@ export function joinList(t: Translator, parts: string[]): string {
 
 /** Where a material comes from, in the reader's words. */
 export function materialSource(t: Translator, locale: Locale, material: Material): string {
+  const source = sourceText(t, locale, material);
+  return material.commitmentAllowed ? `${source}; ${t('catalog.commitment.allowed')}` : source;
+}
+
+function sourceText(t: Translator, locale: Locale, material: Material): string {
   const upload = t('catalog.materialSource.uploadAlso', { types: material.acceptedTypes.map((type) => type.toUpperCase()).join('/'), size: material.maxSizeMb });
   switch (material.source) {
     case 'upload':

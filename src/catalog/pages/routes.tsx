@@ -5,6 +5,7 @@ import { formStateFrom, sendPage, tr } from '../../web/page.js';
 import type { SearchResult } from '../schema.js';
 import type { CatalogService } from '../service.js';
 import { BundleListPage, BundlePage } from './bundle.js';
+import { commitmentEditorPages } from './editor.js';
 import { type ItemSatisfaction, ItemPage } from './item.js';
 import { SearchPage, searchFormOf, searchQueryOf } from './search.js';
 import { loc } from './components.js';
@@ -20,6 +21,7 @@ function queryOf(request: FastifyRequest): Record<string, string | undefined> {
 
 /** The public guide to services (办事指南): search, item pages and bundles. No sign-in needed. */
 export function catalogPages(app: HttpApp, catalog: CatalogService, satisfaction?: (itemId: string) => Promise<ItemSatisfaction | null>): void {
+  commitmentEditorPages(app, catalog);
   app.get('/services', { schema: { hide: true } }, async (request, reply) => {
     const t = tr(request);
     const form = searchFormOf(queryOf(request));

@@ -3,6 +3,8 @@ import { requirePerson } from '../../core/auth.js';
 import type { HttpApp } from '../../core/http.js';
 import { AgentParams, AgentView, EnterpriseParams, EnterpriseView, GrantAgentBody, MyEnterprise, OpenEnterpriseBody, ProfilePatch } from './schema.js';
 import type { EnterpriseService } from './service.js';
+import { AccessLogEntry, AccessLogQuery } from '../schema.js';
+import { sendAccessLog } from '../routes.js';
 
 /** Enterprises and their agents, for signed-in persons. Thin: the service decides everything. */
 export function enterpriseRoutes(app: HttpApp, enterprises: EnterpriseService): void {
@@ -42,6 +44,23 @@ export function enterpriseRoutes(app: HttpApp, enterprises: EnterpriseService): 
       },
     },
     async (request) => enterprises.getEnterprise(requirePerson(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/enterprises/:id/access-log',
+    {
+      schema: {
+        tags,
+        summary: "Who in government looked at or acted on the enterprise's records",
+        description:
+          'Staff reads (applications, materials, certificates, questions), departmental clients and administrators, newest first; ' +
+          'for the legal representative and live agents, 404 for anyone else. Keyset paged like /api/v1/identity/me/access-log.',
+        params: EnterpriseParams,
+        querystring: AccessLogQuery,
+        response: { 200: Type.Array(AccessLogEntry) },
+      },
+    },
+    async (request, reply) => sendAccessLog(request, reply, await enterprises.accessLog(requirePerson(request), request.params.id, request.query)),
   );
 
   app.patch(

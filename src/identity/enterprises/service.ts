@@ -10,7 +10,7 @@ import { getRegion, isKnownRegion } from '../../reference/regions.js';
 import { validateResidentId } from '../../reference/resident-id.js';
 import { classifyEnterpriseSize, type SizeClass } from '../../reference/size-class.js';
 import { entityTypeFromUscc, validateUscc, type EntityType } from '../../reference/uscc.js';
-import { actorOf, type IdentityService } from '../service.js';
+import { ACCESS_LOG_PAGE, actorOf, type IdentityService } from '../service.js';
 import type { Person } from '../store.js';
 import type { EnterpriseRegistry, RegisteredEnterprise, RegistryLookup } from './registry.js';
 import {
@@ -579,6 +579,21 @@ export class EnterpriseService {
       if (person) views.push(this.agentView(row, person));
     }
     return views;
+  }
+
+  /**
+   * Who in government looked at or acted on the enterprise's records (staff, administrators,
+   * departmental clients), newest first, keyset paged: for its legal representative and live
+   * agents, refused to everyone else exactly as `authorize` refuses them. Reads of the enterprise's
+   * applications (whose purposes name tracking numbers) are left out for an agent without the
+   * `applications` scope, who may not see those applications either.
+   */
+  async accessLog(principal: SessionPrincipal, enterpriseId: string, page: { before?: string; limit?: number } = {}) {
+    const access = await this.authorize(principal, enterpriseId);
+    return this.platform.audit.accessesOf(
+      { enterpriseId },
+      { before: page.before, limit: page.limit ?? ACCESS_LOG_PAGE, withoutApplications: !access.scopes.includes('applications') },
+    );
   }
 
   /** The legal representative ends an authorisation; it stops working at once. Revoking twice changes nothing. */

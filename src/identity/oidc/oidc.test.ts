@@ -201,6 +201,10 @@ describe('a departmental system signs people in through Tongban (OpenID Connect,
     expect(otherSystem.consentPage).toContain('浦东新区住房保障系统');
     const userinfo = await client.fetchUserInfo(otherSystem.config, otherSystem.tokens.access_token, fangId);
     expect(userinfo).toEqual({ sub: fangId, phone_number: `+86${fang.phone}`, phone_number_verified: true });
+    // Every personal claim that leaves is on her page, one event per release listing them.
+    const [release] = await t.platform.audit.search({ action: 'oidc.claimsReleased', subjectPersonId: fangId, limit: 1 });
+    expect(JSON.parse(release!.detail)).toEqual({ claims: ['phone_number', 'phone_number_verified'] });
+    expect(release!.actorLabel).toContain('浦东新区住房保障系统');
   });
 
   it('releases the ID number only under its own scope, through userinfo, and she sees each release', async () => {
@@ -211,7 +215,10 @@ describe('a departmental system signs people in through Tongban (OpenID Connect,
     expect(userinfo).toEqual({ sub: fangId, id_number: fang.idNumber });
     const releases = (await accessLogOf(fang)).filter((entry) => entry.action === 'oidc.claimsReleased');
     expect(releases).toHaveLength(before + 1);
-    expect(releases.every((entry) => entry.who === '测试部门310115 · 浦东新区社区服务系统')).toBe(true);
+    // Newest first: this release, by the system that asked (earlier ones list name or phone for other systems).
+    expect(releases[0]!.who).toBe('测试部门310115 · 浦东新区社区服务系统');
+    const [release] = await t.platform.audit.search({ action: 'oidc.claimsReleased', subjectPersonId: fangId, limit: 1 });
+    expect(JSON.parse(release!.detail)).toEqual({ claims: ['id_number'] });
   });
 
   it('refuses a scope the system is not registered for, and a request without PKCE', async () => {
@@ -315,9 +322,11 @@ describe('a department verifies an identity with its client credentials', () => 
 
   it('shows the person which department verified her and why', async () => {
     const cookie = await logIn(t, li.phone, li.password);
-    const log = (await t.app.inject({ url: '/api/v1/identity/me/access-log', headers: { cookie } })).json() as { action: string; who: string; purpose: string | null }[];
+    const log = (await t.app.inject({ url: '/api/v1/identity/me/access-log', headers: { cookie } })).json() as { action: string; who: string; purpose: string | null; outcome: string }[];
     const verification = log.find((entry) => entry.action === 'identity.verification' && entry.purpose === '不动产登记 2026-0815');
     expect(verification).toMatchObject({ who: '测试部门330106 · 西湖区不动产登记系统', purpose: '不动产登记 2026-0815' });
+    // The check with her ID number and another name failed, and is hers to see too.
+    expect(log.find((entry) => entry.action === 'identity.verification' && entry.outcome === 'failure')).toMatchObject({ who: '测试部门330106 · 西湖区不动产登记系统' });
     expect((await t.platform.audit.verify()).ok).toBe(true);
   });
 

@@ -13,7 +13,9 @@ export const PERSON_SCOPES = Object.keys(SCOPE_CLAIMS) as PersonScope[];
 
 /** Machine scope: ask whether a name and ID number belong to a verified person. */
 export const VERIFY_SCOPE = 'identity:verify';
-export const CLIENT_SCOPES = [...PERSON_SCOPES, 'offline_access', VERIFY_SCOPE] as const;
+/** Machine scope: report credit records of the client's department (src/credit). */
+export const CREDIT_REPORT_SCOPE = 'credit:report';
+export const CLIENT_SCOPES = [...PERSON_SCOPES, 'offline_access', VERIFY_SCOPE, CREDIT_REPORT_SCOPE] as const;
 
 export const VerificationBody = Type.Object(
   {

@@ -92,15 +92,18 @@ export class OidcService {
       }
     }
     // ID tokens carry only the subject (the provider conforms them to the spec), so the ID number
-    // leaves through userinfo alone, and each time it does the person can see it.
-    if (scopes.has('id_number') && use === 'userinfo') {
-      claims.id_number = this.identity.decryptIdNumber(person);
+    // leaves through userinfo alone.
+    if (scopes.has('id_number') && use === 'userinfo') claims.id_number = this.identity.decryptIdNumber(person);
+    // Personal claims leave through userinfo only; each time they do, one event lists them, and
+    // the person sees which department system received what.
+    const released = Object.keys(claims).filter((claim) => claim !== 'sub');
+    if (use === 'userinfo' && released.length > 0) {
       const clientId = ctx?.oidc?.client?.clientId ?? 'unknown';
       await this.platform.audit.record({
         action: 'oidc.claimsReleased',
         actor: { type: 'client', id: clientId, label: await this.clientLabel(clientId) },
         subjectPersonId: personId,
-        detail: { claims: ['id_number'] },
+        detail: { claims: released },
       });
     }
     return claims;
@@ -224,11 +227,14 @@ export class OidcService {
     const id = validateResidentId(input.idNumber, { today: shanghaiDate(this.platform.clock.now()) });
     if (!id.valid) throw fieldInvalid('invalidIdNumber', '/idNumber', `identity.idNumber.${id.reason}`);
     const person = await this.identity.findVerifiedPerson(input.name, id.normalized);
+    // A failed check with a real person's ID number (a wrong name, or not yet verified) is still an
+    // attempt on their identity: it is recorded against them. The caller learns only "no match".
+    const subject = person ?? (await this.identity.personByIdNumber(id.normalized));
     const actor: AuditActor = { type: 'client', id: client.clientId, label: this.clientLabels.get(client) ?? (await this.clientLabel(client.clientId)) };
     await this.platform.audit.record({
       action: 'identity.verification',
       actor,
-      subjectPersonId: person?.id,
+      subjectPersonId: subject?.id,
       purpose: input.purpose?.trim() || undefined,
       outcome: person ? 'success' : 'failure',
       detail: { match: Boolean(person) },

@@ -5,17 +5,12 @@ import { describeUserAgent, formatDateTime } from '../../web/format.js';
 import { Button, Form, InsetText, SummaryList, Table, WarningText, seeOther, sendPage, tr, usePage } from '../../web/page.js';
 import type { AccountProfile } from '../service.js';
 import { clearSessionCookie } from '../routes.js';
+import { AccessLogTable } from './access-log.js';
 import { pageAccount, queryOf, type IdentityPageDeps } from './context.js';
 import '../../notifications/messages.js';
 
 type Sessions = Awaited<ReturnType<IdentityPageDeps['identity']['listSessions']>>;
 type AccessLog = Awaited<ReturnType<IdentityPageDeps['identity']['accessLog']>>;
-
-const ACCESS_ACTIONS: Record<string, MessageKey> = {
-  'personalData.read': 'pages.account.access.personalDataRead',
-  'identity.verification': 'pages.account.access.verification',
-  'oidc.claimsReleased': 'pages.account.access.claimsReleased',
-};
 
 function levelKey(level: number): MessageKey {
   return level >= 3 ? 'pages.account.level.3' : level === 2 ? 'pages.account.level.2' : 'pages.account.level.1';
@@ -111,32 +106,22 @@ function SessionList({ sessions, revoked }: { sessions: Sessions; revoked: boole
   );
 }
 
-function AccessLogSection({ entries }: { entries: AccessLog }) {
-  const { t, locale } = usePage();
+function AccessLogSection({ log }: { log: AccessLog }) {
+  const { t } = usePage();
   return (
     <>
       <h2 id="access">{t('pages.account.access')}</h2>
       <p>{t('pages.account.access.lead')}</p>
-      {entries.length === 0 ? (
+      {log.entries.length === 0 ? (
         <p>{t('pages.account.access.none')}</p>
       ) : (
-        <Table
-          caption={t('pages.account.access.caption')}
-          head={[t('pages.account.access.when'), t('pages.account.access.who'), t('pages.account.access.what'), t('pages.account.access.purpose')]}
-          rows={entries.map((entry, index) => {
-            const key = ACCESS_ACTIONS[entry.action];
-            return {
-              key: `${entry.at}-${index}`,
-              cells: [
-                formatDateTime(entry.at, locale),
-                entry.who,
-                `${key ? t(key) : entry.action}${entry.outcome === 'success' ? '' : ` ${t('pages.account.access.failed')}`}`,
-                entry.purpose ?? '',
-              ],
-            };
-          })}
-        />
+        <AccessLogTable entries={log.entries} caption={t('pages.account.access.caption')} />
       )}
+      {log.next ? (
+        <p>
+          <a href={`/account/access-log?before=${encodeURIComponent(log.next)}`}>{t('pages.access.older')}</a>
+        </p>
+      ) : null}
     </>
   );
 }
@@ -166,7 +151,7 @@ export function accountPages(app: HttpApp, deps: IdentityPageDeps): void {
           )}
           <Profile profile={profile} />
           <SessionList sessions={sessions} revoked={queryOf(request).revoked === '1'} />
-          {profile.kind === 'person' ? <AccessLogSection entries={access} /> : null}
+          {profile.kind === 'person' ? <AccessLogSection log={access} /> : null}
         </>
       ),
     });

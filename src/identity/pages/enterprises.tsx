@@ -52,6 +52,9 @@ function MyEnterprises({ enterprises }: { enterprises: MyEnterprise[] }) {
                 {enterprise.role === 'legalRepresentative' ? t('pages.enterprises.manageAgents') : t('pages.enterprises.viewAuthorisation')}
               </a>
             </p>
+            <p>
+              <a href={`/enterprises/${encodeURIComponent(enterprise.id)}/access-log`}>{t('pages.access.enterprise.link')}</a>
+            </p>
             {enterprise.scopes.includes('policies') ? (
               <p>
                 <a href={`/enterprises/${encodeURIComponent(enterprise.id)}/policies`}>{t('policies.pages.mine.link')}</a>

@@ -1,4 +1,5 @@
 import type { HttpApp } from '../../core/http.js';
+import { accessLogPages } from './access-log.js';
 import { accountPages } from './account.js';
 import type { IdentityPageDeps } from './context.js';
 import { enterprisePages } from './enterprises.js';
@@ -16,5 +17,6 @@ export function identityPageRoutes(app: HttpApp, deps: IdentityPageDeps): void {
   loginPages(app, deps);
   accountPages(app, deps);
   enterprisePages(app, deps);
+  accessLogPages(app, deps);
   outboxPages(app, deps);
 }

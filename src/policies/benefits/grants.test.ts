@@ -117,6 +117,10 @@ describe('grants without application (免申即享)', () => {
     expect(body).toContain(`${usccOf.get('formula')},'=SUM(A1:A2),200`);
     expect(body).toContain(`${usccOf.get('unpriced')},上海未知缴费公司,`);
     expect(body).toContain(`${usccOf.get('pudong')},上海浦东甲公司,18000`);
+    // The export is on the audit trail: who, which policy, how many enterprises.
+    const [exported] = await t.platform.audit.search({ action: 'policies.grants.exported', limit: 1 });
+    expect(exported).toMatchObject({ actorType: 'staff', actorId: officers.author.staffId, outcome: 'success' });
+    expect(JSON.parse(exported!.detail)).toMatchObject({ code: policy.code, batchId: first.id, rows: 5 });
   });
 
   it("another department's officer can neither scan, nor read, export or approve the list; nor can an enterprise", async () => {

@@ -272,9 +272,20 @@ export class PolicyGrantService {
     };
   }
 
-  /** Every row of a batch, a chunk at a time (the CSV export), after the officer's access is checked. */
+  /**
+   * Every row of a batch, a chunk at a time (the CSV export), after the officer's access is checked.
+   * The export is audited once, before the first row leaves, with the policy and the number of
+   * enterprises (not one event per enterprise: a batch can list hundreds of thousands; see
+   * docs/transparency.md).
+   */
   async exportRows(actor: SessionPrincipal, batchId: string): Promise<{ batch: BatchView; chunks: AsyncGenerator<{ uscc: string; name: string | null; amountFen: number | null }[]> }> {
     const batch = await this.ownedBatch(actor, batchId);
+    const view = await this.batchView(batch);
+    await this.platform.audit.record({
+      action: 'policies.grants.exported',
+      actor: actorOf(actor),
+      detail: { code: view.policy.code, versionId: batch.versionId, batchId: batch.id, status: batch.status, rows: batch.eligibleCount },
+    });
     const store = this.store;
     async function* chunks() {
       let after: string | null = null;
@@ -285,7 +296,7 @@ export class PolicyGrantService {
         yield rows.map((row) => ({ ...row, amountFen: row.amountFen === null ? null : Number(row.amountFen) }));
       }
     }
-    return { batch: await this.batchView(batch), chunks: chunks() };
+    return { batch: view, chunks: chunks() };
   }
 
   /**

@@ -137,6 +137,11 @@ export class PolicyAnalyticsService {
     return [...merged.values()].sort((a, b) => b.enterprises - a.enterprises || (a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : 0));
   }
 
+  /** Supervision read port: policy uptake by owning department (see PolicyLoopStore.supervisionUptake). */
+  supervisionUptake(filter: { departmentIds: string[] | null; fromIso: string; toIso: string; periodOnly?: boolean }) {
+    return this.store.supervisionUptake({ ...filter, today: this.today() });
+  }
+
   /** Headline figures of every policy of the officer's department, for the index page. */
   async overview(officer: SessionPrincipal): Promise<AnalyticsOverview> {
     const policies = await this.deps.library.departmentPolicies(officer);

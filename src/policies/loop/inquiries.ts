@@ -234,6 +234,20 @@ export class PolicyInquiryService {
     return { policyCode: policy!.document.code, satisfaction: input.satisfaction, comment, givenAt };
   }
 
+  /** For supervision alerts: questions to any department still unanswered after their last day. */
+  async overdueAcrossDepartments(): Promise<{ id: string; departmentId: string; dueOn: string; policyTitle: { 'zh-CN': string; en: string }; enterpriseName: string }[]> {
+    const today = this.today();
+    const found: InquiryWithPolicy[] = [];
+    // Keyset pages on (due_on, id) through a partial index of the unanswered ones: no count, no OFFSET.
+    for (let after: { dueOn: string; id: string } | null = null; ; ) {
+      const rows = await this.store.overdueInquiriesAfter(today, after, 500);
+      found.push(...rows);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1]!;
+    }
+    return found.map((row) => ({ id: row.id, departmentId: row.departmentId, dueOn: row.dueOn, policyTitle: { 'zh-CN': row.policyTitleZh, en: row.policyTitleEn }, enterpriseName: row.enterpriseName }));
+  }
+
   // The policy officers
 
   /** The questions about the officer's department's policies: open ones soonest due first, overdue ones flagged. */
@@ -261,8 +275,18 @@ export class PolicyInquiryService {
     return row;
   }
 
+  /** One question, for an officer of the policy's department; the read is audited, so the enterprise and the asker see it. */
   async forOfficer(officer: SessionPrincipal, inquiryId: string): Promise<InquiryView> {
-    return this.view(await this.departmentInquiry(officer, inquiryId));
+    const row = await this.departmentInquiry(officer, inquiryId);
+    await this.platform.audit.record({
+      action: 'enterpriseData.read',
+      actor: actorOf(officer),
+      subjectEnterpriseId: row.enterpriseId,
+      subjectPersonId: row.askedBy,
+      purpose: `policy inquiry ${row.policyCode}`,
+      detail: { inquiryId: row.id, fields: ['question'] },
+    });
+    return this.view(row);
   }
 
   /** Answers a question, once; the person who asked is told through the inbox and SMS. */

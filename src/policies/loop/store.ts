@@ -162,6 +162,18 @@ export class PolicyLoopStore {
     return { total: num(n), rows };
   }
 
+  /**
+   * Unanswered inquiries of every department whose last day is before `today`, after the keyset
+   * `after` in (due_on, id) order: what supervision alerts watch (index policy_inquiries_unanswered_due).
+   */
+  overdueInquiriesAfter(today: string, after: { dueOn: string; id: string } | null, limit: number): Promise<InquiryWithPolicy[]> {
+    let query = this.filtered({ overdueBefore: today })
+      .selectAll('i')
+      .select(['p.code as policyCode', 'p.titleZh as policyTitleZh', 'p.titleEn as policyTitleEn']);
+    if (after) query = query.where((eb) => eb.or([eb('i.dueOn', '>', after.dueOn), eb.and([eb('i.dueOn', '=', after.dueOn), eb('i.id', '>', after.id)])]));
+    return query.orderBy('i.dueOn').orderBy('i.id').limit(limit).execute();
+  }
+
   /** Records the answer unless someone answered first; true when this call did. */
   async answerInquiry(tx: Tx, id: string, answer: Pick<InquiryRow, 'answer' | 'answeredBy' | 'answeredByName' | 'answeredAt' | 'answeredOn'>): Promise<boolean> {
     const result = await tx.updateTable('policyInquiries').set(answer).where('id', '=', id).where('answeredAt', 'is', null).executeTakeFirst();
@@ -218,6 +230,61 @@ export class PolicyLoopStore {
     const counts = { eligible: 0, ineligible: 0, undetermined: 0 };
     for (const row of rows) counts[row.outcome] = num(row.n);
     return counts;
+  }
+
+  /**
+   * Supervision read port: policy uptake by the department that owns the policy. Eligible
+   * enterprises and unanswered inquiries as they stand; claims and grants made in [fromIso, toIso)
+   * with their amounts in fen. `departmentIds` null means every department.
+   */
+  async supervisionUptake(filter: { departmentIds: string[] | null; fromIso: string; toIso: string; today: string; periodOnly?: boolean }) {
+    const ids = filter.departmentIds ? (filter.departmentIds.length ? filter.departmentIds : ['-']) : null;
+    let eligible = this.db
+      .selectFrom('policyMatches as m')
+      .innerJoin('policies as p', 'p.id', 'm.policyId')
+      .select((eb) => ['p.departmentId', eb.fn.countAll<number>().as('n')])
+      .where('m.outcome', '=', 'eligible');
+    let claims = this.db
+      .selectFrom('policyClaims as c')
+      .innerJoin('policies as p', 'p.id', 'c.policyId')
+      .select((eb) => ['p.departmentId', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('c.benefitAmountFen').as('amount')])
+      .where('c.createdAt', '>=', filter.fromIso)
+      .where('c.createdAt', '<', filter.toIso);
+    let grants = this.db
+      .selectFrom('policyGrants as g')
+      .innerJoin('policies as p', 'p.id', 'g.policyId')
+      .select((eb) => ['p.departmentId', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('g.amountFen').as('amount')])
+      .where('g.grantedAt', '>=', filter.fromIso)
+      .where('g.grantedAt', '<', filter.toIso);
+    let inquiries = this.db
+      .selectFrom('policyInquiries as q')
+      .innerJoin('policies as p', 'p.id', 'q.policyId')
+      .select((eb) => ['p.departmentId', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>(sql`CASE WHEN q.due_on < ${filter.today} THEN 1 ELSE 0 END`).as('overdue')])
+      .where('q.answeredAt', 'is', null);
+    if (ids) {
+      eligible = eligible.where('p.departmentId', 'in', ids);
+      claims = claims.where('p.departmentId', 'in', ids);
+      grants = grants.where('p.departmentId', 'in', ids);
+      inquiries = inquiries.where('p.departmentId', 'in', ids);
+    }
+    // `periodOnly`: claims and grants of the period; eligible and inquiries (as they stand) are left 0.
+    const [e, c, g, q] = await Promise.all([
+      filter.periodOnly ? [] : eligible.groupBy('p.departmentId').execute(),
+      claims.groupBy('p.departmentId').execute(),
+      grants.groupBy('p.departmentId').execute(),
+      filter.periodOnly ? [] : inquiries.groupBy('p.departmentId').execute(),
+    ]);
+    const result = new Map<string, { eligible: number; claims: number; claimedFen: number; grants: number; grantedFen: number; openInquiries: number; overdueInquiries: number }>();
+    const entry = (departmentId: string) => {
+      let value = result.get(departmentId);
+      if (!value) result.set(departmentId, (value = { eligible: 0, claims: 0, claimedFen: 0, grants: 0, grantedFen: 0, openInquiries: 0, overdueInquiries: 0 }));
+      return value;
+    };
+    for (const row of e) entry(row.departmentId).eligible = num(row.n);
+    for (const row of c) Object.assign(entry(row.departmentId), { claims: num(row.n), claimedFen: num(row.amount) });
+    for (const row of g) Object.assign(entry(row.departmentId), { grants: num(row.n), grantedFen: num(row.amount) });
+    for (const row of q) Object.assign(entry(row.departmentId), { openInquiries: num(row.n), overdueInquiries: num(row.overdue) });
+    return [...result.entries()].map(([departmentId, figures]) => ({ departmentId, ...figures }));
   }
 
   /** Near misses by the version and the rule-order index of the one condition they failed. */

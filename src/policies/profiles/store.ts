@@ -234,6 +234,16 @@ export class ProfileStore {
     });
   }
 
+  /**
+   * Sets the `untrustworthy` fact of one enterprise from the credit list and bumps its
+   * authority-data timestamp, so the push sweep re-matches it. In the caller's transaction; false
+   * when the enterprise is not in the population (its facts, once loaded, carry their own value).
+   */
+  async setUntrustworthy(tx: Tx, uscc: string, value: boolean, updatedAt: string): Promise<boolean> {
+    const result = await tx.updateTable('enterpriseFacts').set({ untrustworthy: value ? 1 : 0, updatedAt }).where('uscc', '=', uscc).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** One enterprise's facts as the reference interpreter takes them, as of `on` (YYYY-MM-DD). */
   async facts(uscc: string, on: string): Promise<Facts | undefined> {
     return (await this.factsOfMany([uscc], on)).get(uscc);
