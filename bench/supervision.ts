@@ -376,7 +376,9 @@ async function explainNational(platform: Platform): Promise<void> {
     ['rollup', sql`SELECT item_id, department_id, region_code, sum(received), sum(concluded), sum(timed) FROM supervision_monthly WHERE month >= '2026-01' AND month <= '2026-11' GROUP BY item_id, department_id, region_code`],
     ['open counts', sql`SELECT region_code, department_id, item_id, count(*), sum(case when queue_due < ${TODAY} then 1 else 0 end) FROM applications WHERE is_open = 1 GROUP BY region_code, department_id, item_id`],
     ['overdue list', sql`SELECT id FROM applications WHERE is_open = 1 AND queue_due < ${TODAY} ORDER BY queue_due, submitted_at, id LIMIT 100`],
-    ['reviews', sql`SELECT r.department_id, r.item_id, count(*) FROM reviews r LEFT JOIN rectifications c ON c.review_id = r.id WHERE r.created_at >= '2025-12-31T16:00:00.000Z' AND r.created_at < '2026-11-30T16:00:00.000Z' AND (c.status IS NULL OR c.status <> 'upheld') GROUP BY r.department_id, r.item_id`],
+    ['review rollup', sql`SELECT region_code, sum(reviews), sum(good), sum(bad) FROM supervision_review_region_monthly WHERE month >= '2026-01' AND month <= '2026-11' GROUP BY region_code`],
+    ['rectification cases (live)', sql`SELECT department_id, count(*), sum(CASE WHEN status IN ('responded', 'closed') AND responded_on <= due_on THEN 1 ELSE 0 END) FROM rectifications WHERE opened_at >= '2025-12-31T16:00:00.000Z' AND opened_at < '2026-11-30T16:00:00.000Z' GROUP BY department_id`],
+    ['published items by region', sql`SELECT a.ancestor_code, count(*) FROM supervision_items i JOIN supervision_region_ancestors a ON a.region_code = i.region_code WHERE i.status = 'published' AND a.ancestor_code IN ('100000', '110000', '130000', '310000') GROUP BY a.ancestor_code`],
   ];
   for (const [label, query] of plans) {
     const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE ${query}`.execute(db);

@@ -22,7 +22,9 @@ import { supervisionFlagsMigration, supervisionFlagsRaiserRegionMigration } from
 import { transparencyMigration } from './transparency/migrations.js';
 import { applicationsSupervisionIndexesMigration } from './applications/migrations.js';
 import { supervisionDashboardMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration } from './supervision/dashboard/migrations.js';
+import { supervisionReviewRollupMigration } from './supervision/dashboard/migrations.js';
+import { evaluationReviewsCreatedIndexMigration } from './evaluation/migrations.js';
 import { creditMigration } from './credit/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration, creditMigration, applicationsSupervisionIndexesMigration, supervisionDashboardMigration, transparencyMigration, supervisionAlertsMigration, supervisionFlagsMigration, supervisionAlertsSweepMigration, supervisionFlagsRaiserRegionMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration, creditMigration, applicationsSupervisionIndexesMigration, supervisionDashboardMigration, transparencyMigration, supervisionAlertsMigration, supervisionFlagsMigration, supervisionAlertsSweepMigration, supervisionFlagsRaiserRegionMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration, evaluationReviewsCreatedIndexMigration, supervisionReviewRollupMigration];

@@ -70,3 +70,16 @@ export const evaluationMigration: PlatformMigration = {
 function sqlRange(column: string) {
   return sql`${sql.ref(column)} BETWEEN 1 AND 5`;
 }
+
+/**
+ * Reviews by the time they were made, cases by the time they were opened: the supervision rollup
+ * recounts a month of reviews at each refresh (EvaluationStore.supervisionReviewCounts) and its
+ * dashboards read the cases of a period live (supervisionCaseFigures); without them, every row.
+ */
+export const evaluationReviewsCreatedIndexMigration: PlatformMigration = {
+  name: '0730-evaluation-reviews-created',
+  async up(db) {
+    await db.schema.createIndex('reviews_created').on('reviews').column('created_at').execute();
+    await db.schema.createIndex('rectifications_opened').on('rectifications').column('opened_at').execute();
+  },
+};

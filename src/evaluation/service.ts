@@ -559,9 +559,19 @@ export class EvaluationService {
     return rows.map((row) => ({ id: row.id, departmentId: row.departmentId, dueOn: row.dueOn, trackingNumber: row.review.trackingNumber, itemName: { 'zh-CN': row.review.itemNameZh, en: row.review.itemNameEn } }));
   }
 
-  /** Supervision read port: review and rectification figures by department and item (see EvaluationStore.supervisionFigures). */
-  supervisionFigures(filter: { departmentIds: string[] | null; itemId?: string; fromIso: string; toIso: string }) {
-    return this.store.supervisionFigures({ ...filter, today: this.today() });
+  /** Supervision read port: reviews by department and item, for the rollup (see EvaluationStore.supervisionReviewCounts). */
+  supervisionReviewCounts(filter: { fromIso: string; toIso: string; until: string }) {
+    return this.store.supervisionReviewCounts(filter);
+  }
+
+  /** Supervision read port: when the first review was made. */
+  supervisionFirstReviewAt() {
+    return this.store.supervisionFirstReviewAt();
+  }
+
+  /** Supervision read port: rectification figures and excluded reviews, live (see EvaluationStore.supervisionCaseFigures). */
+  supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; fromIso: string; toIso: string; until: string }) {
+    return this.store.supervisionCaseFigures({ ...filter, today: this.today() });
   }
 
   async satisfactionByItem(itemId: string): Promise<SatisfactionView> {

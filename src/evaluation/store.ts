@@ -288,46 +288,97 @@ export class EvaluationStore {
   }
 
   /**
-   * Supervision read port: reviews made in [fromIso, toIso) by department and item, with the
-   * rectification figures of their cases, left out as public satisfaction leaves them out (upheld
-   * appeals). `departmentIds` null means every department.
+   * Supervision read port, what its rollup holds: every review made in [fromIso, toIso) and no later
+   * than `until`, counted by department and item, good and bad. A rating never changes once made;
+   * what does change (an appeal upheld, a case answered) is in supervisionCaseFigures.
    */
-  async supervisionFigures(filter: { departmentIds: string[] | null; itemId?: string; fromIso: string; toIso: string; today: string }) {
-    let query = this.db
+  async supervisionReviewCounts(filter: { fromIso: string; toIso: string; until: string }) {
+    const rows = await this.db
       .selectFrom('reviews as r')
-      .leftJoin('rectifications as c', 'c.reviewId', 'r.id')
       .where('r.createdAt', '>=', filter.fromIso)
       .where('r.createdAt', '<', filter.toIso)
-      .where((eb) => eb.or([eb('c.status', 'is', null), eb('c.status', '!=', 'upheld')]));
-    if (filter.departmentIds) query = query.where('r.departmentId', 'in', filter.departmentIds.length ? filter.departmentIds : ['-']);
-    if (filter.itemId) query = query.where('r.itemId', '=', filter.itemId);
-    const responded = sql.join(RESPONDED.map((status) => sql.lit(status)));
-    const awaiting = sql.join(AWAITING_RESPONSE.map((status) => sql.lit(status)));
-    const rows = await query
+      .where('r.createdAt', '<=', filter.until)
       .select((eb) => [
         'r.departmentId',
         'r.itemId',
         eb.fn.countAll<number>().as('reviews'),
         sql<number>`sum(case when r.rating >= ${sql.lit(GOOD_RATING_MIN)} then 1 else 0 end)`.as('good'),
         sql<number>`sum(case when r.rating <= ${sql.lit(BAD_RATING_MAX)} then 1 else 0 end)`.as('bad'),
-        sql<number>`sum(case when c.id is not null then 1 else 0 end)`.as('cases'),
-        sql<number>`sum(case when c.status in (${responded}) then 1 else 0 end)`.as('rectified'),
-        sql<number>`sum(case when c.status in (${responded}) and c.responded_on <= c.due_on then 1 else 0 end)`.as('rectifiedOnTime'),
-        sql<number>`sum(case when c.status in (${awaiting}) and c.due_on < ${filter.today} then 1 else 0 end)`.as('rectificationOverdue'),
       ])
       .groupBy(['r.departmentId', 'r.itemId'])
       .execute();
-    return rows.map((row) => ({
-      departmentId: row.departmentId,
-      itemId: row.itemId,
-      reviews: Number(row.reviews),
-      good: Number(row.good),
-      bad: Number(row.bad),
-      cases: Number(row.cases),
-      rectified: Number(row.rectified),
-      rectifiedOnTime: Number(row.rectifiedOnTime),
-      rectificationOverdue: Number(row.rectificationOverdue),
-    }));
+    return rows.map((row) => ({ departmentId: row.departmentId, itemId: row.itemId, reviews: Number(row.reviews), good: Number(row.good), bad: Number(row.bad) }));
+  }
+
+  /** Supervision read port: when the first review was made (where a full rebuild of the rollup starts), or undefined. */
+  async supervisionFirstReviewAt(): Promise<string | undefined> {
+    const row = await this.db.selectFrom('reviews').select((eb) => eb.fn.min('createdAt').as('first')).executeTakeFirst();
+    return (row?.first as string | null | undefined) ?? undefined;
+  }
+
+  /**
+   * Supervision read port, live: the rectification cases of the reviews made in [fromIso, toIso)
+   * and no later than `until`, by department (and item with `byItem` or `itemId`), with the
+   * reviews an upheld appeal left out of public satisfaction (`excluded…`, to take off the counts
+   * of supervisionReviewCounts). A case is opened with its review, in the same transaction, at the
+   * same instant and for the same department (ReviewService), so the period is the case's
+   * `opened_at` and its department the case's own: the figures read the cases alone (a few percent
+   * of the reviews), the reviews only for the item and for the rating of the reviews left out.
+   * `departmentIds` null means every department.
+   */
+  async supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; fromIso: string; toIso: string; until: string; today: string }) {
+    const byItem = Boolean(filter.byItem || filter.itemId);
+    const cases = () => {
+      let query = this.db.selectFrom('rectifications as c').where('c.openedAt', '>=', filter.fromIso).where('c.openedAt', '<', filter.toIso).where('c.openedAt', '<=', filter.until);
+      if (filter.departmentIds) query = query.where('c.departmentId', 'in', filter.departmentIds.length ? filter.departmentIds : ['-']);
+      return query;
+    };
+    const withItem = () => {
+      let query = cases().innerJoin('reviews as r', 'r.id', 'c.reviewId');
+      if (filter.itemId) query = query.where('r.itemId', '=', filter.itemId);
+      return query;
+    };
+    const responded = sql.join(RESPONDED.map((status) => sql.lit(status)));
+    const awaiting = sql.join(AWAITING_RESPONSE.map((status) => sql.lit(status)));
+    const upheld = sql.lit('upheld');
+    const item = byItem ? sql<string>`r.item_id` : sql<string>`''`;
+    const figures = [
+      'c.departmentId',
+      item.as('itemId'),
+      sql<number>`sum(case when c.status <> ${upheld} then 1 else 0 end)`.as('cases'),
+      sql<number>`sum(case when c.status in (${responded}) then 1 else 0 end)`.as('rectified'),
+      sql<number>`sum(case when c.status in (${responded}) and c.responded_on <= c.due_on then 1 else 0 end)`.as('rectifiedOnTime'),
+      sql<number>`sum(case when c.status in (${awaiting}) and c.due_on < ${filter.today} then 1 else 0 end)`.as('rectificationOverdue'),
+    ] as const;
+    const [rows, excluded] = await Promise.all([
+      byItem ? withItem().select(figures).groupBy(['c.departmentId', 'r.itemId']).execute() : cases().select(figures).groupBy('c.departmentId').execute(),
+      withItem()
+        .where('c.status', '=', 'upheld')
+        .select([
+          'c.departmentId',
+          item.as('itemId'),
+          sql<number>`count(*)`.as('reviews'),
+          sql<number>`sum(case when r.rating >= ${sql.lit(GOOD_RATING_MIN)} then 1 else 0 end)`.as('good'),
+          sql<number>`sum(case when r.rating <= ${sql.lit(BAD_RATING_MAX)} then 1 else 0 end)`.as('bad'),
+        ])
+        .groupBy(byItem ? ['c.departmentId', 'r.itemId'] : ['c.departmentId'])
+        .execute(),
+    ]);
+    const left = new Map(excluded.map((row) => [`${row.departmentId}|${row.itemId}`, row]));
+    return rows.map((row) => {
+      const out = left.get(`${row.departmentId}|${row.itemId}`);
+      return {
+        departmentId: row.departmentId,
+        itemId: row.itemId,
+        cases: Number(row.cases),
+        rectified: Number(row.rectified),
+        rectifiedOnTime: Number(row.rectifiedOnTime),
+        rectificationOverdue: Number(row.rectificationOverdue),
+        excludedReviews: Number(out?.reviews ?? 0),
+        excludedGood: Number(out?.good ?? 0),
+        excludedBad: Number(out?.bad ?? 0),
+      };
+    });
   }
 
   /** The item's name as its latest review recorded it (the catalogue owns the name; this is for display). */

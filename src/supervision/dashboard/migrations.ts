@@ -128,3 +128,40 @@ export const supervisionRegionRollupMigration: PlatformMigration = {
       .execute();
   },
 };
+
+/**
+ * Reviews rolled up like the applications (a rating never changes once made):
+ * `supervision_review_monthly` counts reviews, good and bad per Asia/Shanghai month × department ×
+ * item (with the department's region), `supervision_review_region_monthly` the same per region and
+ * every region above it (through `supervision_region_ancestors`). What does change, a case
+ * answered or an appeal upheld, stays live (EvaluationService.supervisionCaseFigures). The refresh
+ * recounts the months of the reviews made since its last cutoff (refresh state `reviews`).
+ */
+export const supervisionReviewRollupMigration: PlatformMigration = {
+  name: '0740-supervision-review-rollup',
+  async up(db, dialect) {
+    await db.schema
+      .createTable('supervision_review_monthly')
+      .addColumn('month', 'text', (c) => c.notNull())
+      .addColumn('department_id', 'text', (c) => c.notNull())
+      .addColumn('item_id', 'text', (c) => c.notNull())
+      .addColumn('region_code', 'text', (c) => c.notNull())
+      .addColumn('reviews', dialect.bigint, (c) => c.notNull())
+      .addColumn('good', dialect.bigint, (c) => c.notNull())
+      .addColumn('bad', dialect.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint('supervision_review_monthly_pk', ['month', 'department_id', 'item_id'])
+      .execute();
+    await db.schema.createIndex('supervision_review_monthly_region').on('supervision_review_monthly').columns(['region_code', 'month']).execute();
+    await db.schema.createIndex('supervision_review_monthly_department').on('supervision_review_monthly').columns(['department_id', 'month']).execute();
+    await db.schema.createIndex('supervision_review_monthly_item').on('supervision_review_monthly').columns(['item_id', 'month']).execute();
+    await db.schema
+      .createTable('supervision_review_region_monthly')
+      .addColumn('region_code', 'text', (c) => c.notNull())
+      .addColumn('month', 'text', (c) => c.notNull())
+      .addColumn('reviews', dialect.bigint, (c) => c.notNull())
+      .addColumn('good', dialect.bigint, (c) => c.notNull())
+      .addColumn('bad', dialect.bigint, (c) => c.notNull())
+      .addPrimaryKeyConstraint('supervision_review_region_monthly_pk', ['region_code', 'month'])
+      .execute();
+  },
+};

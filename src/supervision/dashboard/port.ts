@@ -9,7 +9,7 @@ import type { DeadlineCalendar } from '../../reference/calendar-service.js';
  * The narrow read port through which supervision sees the other capabilities. Each method is a
  * read-only service export of the capability that owns the data (named `supervision...` there),
  * returns only the columns the figures need and no personal data. The rollup (rollup.ts) is
- * filled from `applicationChanges` and `catalogItems`; the live figures come from the others.
+ * filled from `applicationChanges`, `reviewCounts` and `catalogItems`; the live figures come from the others.
  */
 export interface SupervisionSource {
   calendar(): Promise<DeadlineCalendar>;
@@ -18,7 +18,9 @@ export interface SupervisionSource {
   openCounts: ApplicationService['supervisionOpenCounts'];
   dueList: ApplicationService['supervisionDueList'];
   catalogItems: CatalogService['supervisionItems'];
-  reviewFigures: EvaluationService['supervisionFigures'];
+  reviewCounts: EvaluationService['supervisionReviewCounts'];
+  firstReviewAt: EvaluationService['supervisionFirstReviewAt'];
+  caseFigures: EvaluationService['supervisionCaseFigures'];
   policyUptake: PolicyAnalyticsService['supervisionUptake'];
   departments(): Promise<{ id: string; nameZh: string; nameEn: string; regionCode: string }[]>;
   department(id: string): Promise<{ id: string; nameZh: string; nameEn: string; regionCode: string } | undefined>;
@@ -41,7 +43,9 @@ export function supervisionSource(services: SourceServices): SupervisionSource {
     openCounts: (filter) => services.applications.supervisionOpenCounts(filter),
     dueList: (filter, which, limit) => services.applications.supervisionDueList(filter, which, limit),
     catalogItems: () => services.catalog.supervisionItems(),
-    reviewFigures: (filter) => services.evaluation.supervisionFigures(filter),
+    reviewCounts: (filter) => services.evaluation.supervisionReviewCounts(filter),
+    firstReviewAt: () => services.evaluation.supervisionFirstReviewAt(),
+    caseFigures: (filter) => services.evaluation.supervisionCaseFigures(filter),
     policyUptake: (filter) => services.policyAnalytics.supervisionUptake(filter),
     departments: async () => (await services.identity.store.listDepartments()).map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn, regionCode: d.regionCode })),
     department: async (id) => {

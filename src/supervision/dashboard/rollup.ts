@@ -7,12 +7,14 @@ import { deadlines } from '../../applications/time-limits.js';
 import type { DeadlineCalendar } from '../../reference/calendar-service.js';
 import { shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import type { SupervisionSource } from './port.js';
-import type { ApplicationFact, DashboardStore } from './store.js';
+import type { ApplicationFact, DashboardStore, SupervisionReviewMonthlyTable } from './store.js';
 
 /** The recurring job that keeps the read-model current. */
 export const ROLLUP_JOB = 'supervision.rollup';
 export const ROLLUP_INTERVAL_MS = 5 * 60_000;
 const STATE = 'applications';
+/** The refresh state of the review rollup: `afterUpdatedAt` is the cutoff its counts stand at. */
+export const REVIEW_STATE = 'reviews';
 const PAGE = 5000;
 /**
  * The feed is re-read from this long before the last change seen: a transaction that committed
@@ -23,6 +25,23 @@ export const FEED_OVERLAP_MS = 10 * 60_000;
 type ChangeRow = Awaited<ReturnType<SupervisionSource['applicationChanges']>>[number];
 
 export const shanghaiMonth = (iso: string) => shanghaiDate(new Date(iso)).slice(0, 7);
+
+/** The month `delta` months after (before, when negative) a 'YYYY-MM' month. */
+export function addMonths(month: string, delta: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The first instant of an Asia/Shanghai month, as ISO UTC. */
+export const monthStartIso = (month: string) => new Date(`${month}-01T00:00:00+08:00`).toISOString();
+
+/** Every month from `from` to `to`, both included. */
+function monthsFromTo(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
+  return months;
+}
 
 /**
  * The fact of one application. Received: the month it was submitted. Closed: the month its clock
@@ -136,6 +155,8 @@ export function pausedWorkingDays(row: ChangeRow, events: readonly ClockEvent[],
 export interface RefreshResult {
   applications: number;
   months: string[];
+  /** The months whose reviews were recounted. */
+  reviewMonths: string[];
   items: number;
   refreshedAt: string;
 }
@@ -219,6 +240,7 @@ async function refreshHoldingLease(store: DashboardStore, source: SupervisionSou
   }
   const items = await source.catalogItems();
   const refreshedAt = startedAt.toISOString();
+  const reviews = await reviewMonthsToRecount(store, source, refreshedAt, full);
   // Monthly rows from before the per-region rows existed get theirs once.
   const regionRowsMissing = !full && (await store.regionRollupMissing());
   await store.transaction(async (tx) => {
@@ -240,10 +262,40 @@ async function refreshHoldingLease(store: DashboardStore, source: SupervisionSou
       })),
       tx,
     );
+    await store.replaceReviewMonths(reviews.full ? 'all' : reviews.months, reviews.rows, tx);
+    await store.saveRefreshState(tx, { name: REVIEW_STATE, afterUpdatedAt: refreshedAt, afterId: '', refreshedAt });
     await store.saveRefreshState(tx, { name: STATE, afterUpdatedAt: last.updatedAt, afterId: last.id, refreshedAt });
   });
   const rebuild = full ? await store.allFactMonths() : [...months].sort();
-  return { applications: count, months: rebuild, items: items.length, refreshedAt };
+  return { applications: count, months: rebuild, reviewMonths: reviews.months, items: items.length, refreshedAt };
+}
+
+/**
+ * The review counts to write: a rating never changes, so only the months in which reviews can have
+ * been made since the last cutoff are recounted (from the feed overlap before it, so that a review
+ * committed late is still counted, up to the new cutoff); every month from the first review on a
+ * full refresh or the first one. Each review counts in the region of its department.
+ */
+async function reviewMonthsToRecount(store: DashboardStore, source: SupervisionSource, cutoff: string, full: boolean) {
+  const state = await store.refreshState(REVIEW_STATE);
+  let months: string[];
+  if (full || !state) {
+    const first = await source.firstReviewAt();
+    months = first && first <= cutoff ? monthsFromTo(shanghaiMonth(first), shanghaiMonth(cutoff)) : [];
+    full = true;
+  } else {
+    const from = new Date(new Date(state.afterUpdatedAt).getTime() - FEED_OVERLAP_MS).toISOString();
+    // A clock set back (a test, a restore) recounts what the last refresh counted after it.
+    months = monthsFromTo(shanghaiMonth(from < cutoff ? from : cutoff), shanghaiMonth(state.afterUpdatedAt > cutoff ? state.afterUpdatedAt : cutoff));
+  }
+  const regionOf = new Map((await source.departments()).map((d) => [d.id, d.regionCode]));
+  const rows: SupervisionReviewMonthlyTable[] = [];
+  for (const month of months) {
+    for (const count of await source.reviewCounts({ fromIso: monthStartIso(month), toIso: monthStartIso(addMonths(month, 1)), until: cutoff })) {
+      rows.push({ month, ...count, regionCode: regionOf.get(count.departmentId) ?? '' });
+    }
+  }
+  return { full, months, rows };
 }
 
 /** The clock events of the rows that need them (few: see needsClockEvents), by application. */

@@ -108,4 +108,4 @@ export const PeriodQuery = Type.Object(
 );
 export const RegionParams = Type.Object({ code: Type.String({ pattern: '^\\d{6}$' }) });
 export const IdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
-export const RefreshResult = Type.Object({ applications: Type.Integer(), months: Type.Array(Type.String()), items: Type.Integer(), refreshedAt: Type.String() });
+export const RefreshResult = Type.Object({ applications: Type.Integer(), months: Type.Array(Type.String()), reviewMonths: Type.Array(Type.String()), items: Type.Integer(), refreshedAt: Type.String() });

@@ -5,9 +5,9 @@ import { DUE_SOON_DAYS, daysBetween } from '../../applications/time-limits.js';
 import { fromDayNumber, shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import { NATIONWIDE_REGION_CODE, ancestors, children, getRegion, isWithin } from '../../reference/regions.js';
 import { groupingsIn, regionCodesWithin } from './region-scope.js';
-import { refreshRollup, shanghaiMonth, type RefreshResult } from './rollup.js';
+import { REVIEW_STATE, addMonths, monthStartIso, refreshRollup, shanghaiMonth, type RefreshResult } from './rollup.js';
 import type { SupervisionSource } from './port.js';
-import { DashboardStore, type RollupFilter, type RollupRow } from './store.js';
+import { DashboardStore, type ReviewRollupRow, type RollupFilter, type RollupRow } from './store.js';
 import type { DashboardView, DueRow, Figures, Period, PreviousFigures, ScopeKind, ScopeRef } from './schema.js';
 import './messages.js';
 
@@ -135,20 +135,14 @@ function subtract(target: Sums, values: Partial<Sums>): void {
 
 export { groupingsIn, regionCodesWithin };
 
-function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
 const monthCount = (period: Period) => {
   const [fy, fm] = period.from.split('-').map(Number) as [number, number];
   const [ty, tm] = period.to.split('-').map(Number) as [number, number];
   return ty * 12 + tm - (fy * 12 + fm) + 1;
 };
 
-/** The first instant of an Asia/Shanghai month, as ISO UTC. */
-const monthStartIso = (month: string) => new Date(`${month}-01T00:00:00+08:00`).toISOString();
+/** A row of the application or the review rollup summed over the period, or a region's item counts. */
+type PeriodRollupRow = RollupRow | ReviewRollupRow | Awaited<ReturnType<DashboardStore['itemCounts']>>[number];
 
 /**
  * Supervision dashboards: a supervisor's region and everything below it, by child region,
@@ -228,47 +222,53 @@ export class DashboardService {
 
   private async build(home: string, scope: { kind: ScopeKind; id: string }, period: Period): Promise<DashboardView> {
     const today = this.today();
-    const calendar = await this.source.calendar();
-    const departments = await this.source.departments();
-    const departmentById = new Map(departments.map((d) => [d.id, d]));
+    // The directory is read beside everything else; what needs it waits for it.
+    const departmentsRead = this.source.departments();
+    departmentsRead.catch(() => undefined);
+    // A region's items are counted in SQL with its rollup (periodRollup); other scopes list theirs.
+    const [calendar, scopeItems, reviewState] = await Promise.all([
+      this.source.calendar(),
+      scope.kind === 'region' ? Promise.resolve([]) : this.store.items(scope.kind === 'department' ? { regionCodes: null, departmentId: scope.id } : { regionCodes: null, itemId: scope.id }),
+      this.store.refreshState(REVIEW_STATE),
+    ]);
+    const items = new Map(scopeItems.map((i) => [i.itemId, i]));
     const months = monthCount(period);
     const previous = { from: addMonths(period.from, -months), to: addMonths(period.from, -1) };
 
     // What the scope covers, and which row each record falls in.
     let regionCodes: string[] | null = null;
-    let departmentIds: string[] | null = null;
+    let departmentIds: Promise<string[] | null>;
     let departmentId: string | undefined;
     let itemId: string | undefined;
     let name: Localized;
     const rows = new Map<string, { ref: ScopeRef; sums: Sums }>();
     let rowKey: (regionCode: string, departmentId: string, itemId: string) => string | undefined;
-    const items = new Map((await this.store.items(scope.kind === 'region' ? { regionCodes: scope.id === NATIONWIDE_REGION_CODE ? null : regionCodesWithin(scope.id) } : scope.kind === 'department' ? { regionCodes: null, departmentId: scope.id } : { regionCodes: null, itemId: scope.id })).map((i) => [i.itemId, i]));
+    // Departments seated at the region itself or at one of its groupings have a row each.
+    let seatedHere: Set<string> | undefined;
 
     if (scope.kind === 'region') {
       const code = scope.id;
       name = regionName(code);
       if (code !== NATIONWIDE_REGION_CODE) regionCodes = regionCodesWithin(code);
-      departmentIds = code === NATIONWIDE_REGION_CODE ? null : departments.filter((d) => d.regionCode === code || isWithin(d.regionCode, code)).map((d) => d.id);
+      departmentIds = code === NATIONWIDE_REGION_CODE ? Promise.resolve(null) : departmentsRead.then((all) => all.filter((d) => d.regionCode === code || isWithin(d.regionCode, code)).map((d) => d.id));
       const childCodes = new Set<string>();
       for (const child of children(code)) {
         childCodes.add(child.code);
         rows.set(`r:${child.code}`, { ref: { kind: 'region', id: child.code, name: { 'zh-CN': child.name, en: child.name } }, sums: emptySums() });
       }
-      // Departments seated at the region itself or at one of its groupings have a row each.
-      const seatedHere = new Set([code, ...groupingsIn(code).map((g) => g.code)]);
-      for (const d of departments.filter((d) => seatedHere.has(d.regionCode))) rows.set(`d:${d.id}`, { ref: departmentRef(d), sums: emptySums() });
+      const seated = (seatedHere = new Set([code, ...groupingsIn(code).map((g) => g.code)]));
       const memo = new Map<string, string | undefined>();
       rowKey = (rc, dep) => {
-        if (seatedHere.has(rc)) return `d:${dep}`;
+        if (seated.has(rc)) return `d:${dep}`;
         if (!memo.has(rc)) memo.set(rc, [rc, ...ancestors(rc).map((a) => a.code)].find((c) => childCodes.has(c)));
         const child = memo.get(rc);
         return child ? `r:${child}` : undefined;
       };
     } else if (scope.kind === 'department') {
-      const department = departmentById.get(scope.id)!;
+      const department = (await departmentsRead).find((d) => d.id === scope.id)!;
       name = { 'zh-CN': department.nameZh, en: department.nameEn };
       departmentId = scope.id;
-      departmentIds = [scope.id];
+      departmentIds = Promise.resolve([scope.id]);
       for (const item of items.values()) rows.set(`i:${item.itemId}`, { ref: itemRef(item), sums: emptySums() });
       rowKey = (_rc, _dep, item) => `i:${item}`;
     } else {
@@ -276,7 +276,7 @@ export class DashboardService {
       name = { 'zh-CN': item.nameZh, en: item.nameEn };
       itemId = scope.id;
       departmentId = item.departmentId;
-      departmentIds = [item.departmentId];
+      departmentIds = Promise.resolve([item.departmentId]);
       rowKey = () => undefined;
     }
 
@@ -301,20 +301,25 @@ export class DashboardService {
     const soonWorking = calendar.calendar.addWorkingDays(today, DUE_SOON_DAYS);
     const soonCalendar = fromDayNumber(toDayNumber(today) + DUE_SOON_DAYS);
     const openFilter = { regionCodes, departmentId, itemId, today, soonWorking, soonCalendar };
-    const reviewFilter = (p: Period) => ({ departmentIds, itemId, fromIso: monthStartIso(p.from), toIso: monthStartIso(addMonths(p.to, 1)) });
-    const [rollup, rollupBefore, open, reviews, reviewsBefore, uptake, uptakeBefore, overdue, dueSoon, state] = await Promise.all([
+    const reviewFilter = async (p: Period) => ({ departmentIds: await departmentIds, itemId, fromIso: monthStartIso(p.from), toIso: monthStartIso(addMonths(p.to, 1)) });
+    // The cases counted live are those of the reviews the rollup holds (made up to its cutoff).
+    const caseFilter = async (p: Period) => ({ ...(await reviewFilter(p)), byItem: scope.kind === 'department', until: reviewState?.afterUpdatedAt ?? '' });
+    const [rollup, rollupBefore, open, cases, casesBefore, uptake, uptakeBefore, overdue, dueSoon, state, departments] = await Promise.all([
       this.periodRollup(scope, rows, { regionCodes, departmentId, itemId, fromMonth: period.from, toMonth: period.to }),
       this.periodRollup(scope, undefined, { regionCodes, departmentId, itemId, fromMonth: previous.from, toMonth: previous.to }),
       this.source.openCounts(openFilter),
-      this.source.reviewFigures(reviewFilter(period)),
-      this.source.reviewFigures(reviewFilter(previous)),
-      itemId ? Promise.resolve([]) : this.source.policyUptake(reviewFilter(period)),
+      caseFilter(period).then((filter) => this.source.caseFigures(filter)),
+      caseFilter(previous).then((filter) => this.source.caseFigures(filter)),
+      itemId ? Promise.resolve([]) : reviewFilter(period).then((filter) => this.source.policyUptake(filter)),
       // The period before needs claims and grants only: eligible and inquiries are current figures.
-      itemId ? Promise.resolve([]) : this.source.policyUptake({ ...reviewFilter(previous), periodOnly: true }),
+      itemId ? Promise.resolve([]) : reviewFilter(previous).then((filter) => this.source.policyUptake({ ...filter, periodOnly: true })),
       this.source.dueList(openFilter, 'overdue', DUE_LIST_LIMIT),
       this.source.dueList(openFilter, 'dueSoon', DUE_LIST_LIMIT),
       this.store.refreshState('applications'),
+      departmentsRead,
     ]);
+    const departmentById = new Map(departments.map((d) => [d.id, d]));
+    if (seatedHere) for (const d of departments.filter((d) => seatedHere.has(d.regionCode))) rows.set(`d:${d.id}`, { ref: departmentRef(d), sums: emptySums() });
 
     if (rollup.kind === 'region') {
       // The scope's own row holds everything below it; child regions and own departments are rows.
@@ -335,17 +340,18 @@ export class DashboardService {
       if (item.status !== 'published') continue;
       into(item.regionCode, item.departmentId, item.itemId, { items: 1, oneVisitItems: item.visits <= 1 ? 1 : 0, fullyOnlineItems: item.fullyOnline ? 1 : 0 });
     }
-    const reviewSums = (r: (typeof reviews)[number]): Partial<Sums> => ({
-      reviews: r.reviews,
-      good: r.good,
-      bad: r.bad,
-      rectificationCases: r.cases,
-      rectified: r.rectified,
-      rectifiedOnTime: r.rectifiedOnTime,
-      rectificationOverdue: r.rectificationOverdue,
+    // Reviews come with the rollup; their cases live, with the reviews an upheld appeal left out taken off.
+    const caseSums = (c: (typeof cases)[number]): Partial<Sums> => ({
+      reviews: -c.excludedReviews,
+      good: -c.excludedGood,
+      bad: -c.excludedBad,
+      rectificationCases: c.cases,
+      rectified: c.rectified,
+      rectifiedOnTime: c.rectifiedOnTime,
+      rectificationOverdue: c.rectificationOverdue,
     });
-    for (const r of reviews) into(regionOfDepartment(r.departmentId), r.departmentId, r.itemId, reviewSums(r));
-    for (const r of reviewsBefore) add(before, reviewSums(r));
+    for (const c of cases) into(regionOfDepartment(c.departmentId), c.departmentId, c.itemId, caseSums(c));
+    for (const c of casesBefore) add(before, caseSums(c));
     const uptakeSums = (u: (typeof uptake)[number]): Partial<Sums> => ({
       policyEligible: u.eligible,
       policyClaims: u.claims,
@@ -401,15 +407,26 @@ export class DashboardService {
    * totals, one per child region, whatever lies below them) and the item rows of its own
    * departments: a few hundred rows even for the nation. `rows` absent: the totals only.
    */
-  private async periodRollup(scope: { kind: ScopeKind; id: string }, rows: Map<string, unknown> | undefined, filter: RollupFilter): Promise<{ kind: 'region'; total: RollupRow[]; rows: RollupRow[] } | { kind: 'other'; rows: RollupRow[] }> {
-    if (scope.kind !== 'region') return { kind: 'other', rows: await this.store.rollup(filter) };
+  private async periodRollup(scope: { kind: ScopeKind; id: string }, rows: Map<string, unknown> | undefined, filter: RollupFilter): Promise<{ kind: 'region'; total: PeriodRollupRow[]; rows: PeriodRollupRow[] } | { kind: 'other'; rows: PeriodRollupRow[] }> {
+    if (scope.kind !== 'region') {
+      const [applications, reviews] = await Promise.all([this.store.rollup(filter), this.store.reviewRollup(filter)]);
+      return { kind: 'other', rows: [...applications, ...reviews] };
+    }
     const childCodes = rows ? [...rows.keys()].filter((key) => key.startsWith('r:')).map((key) => key.slice(2)) : [];
-    const [regions, own] = await Promise.all([
-      this.store.regionRollup([scope.id, ...childCodes], filter.fromMonth, filter.toMonth),
-      // The scope's own departments: seated at the region itself or at one of its groupings.
-      rows ? this.store.rollup({ ...filter, regionCodes: [scope.id, ...groupingsIn(scope.id).map((g) => g.code)] }) : Promise.resolve([]),
+    const codes = [scope.id, ...childCodes];
+    // The scope's own departments: seated at the region itself or at one of its groupings.
+    const ownFilter = { ...filter, regionCodes: [scope.id, ...groupingsIn(scope.id).map((g) => g.code)] };
+    // With the rows, the current period: the published items (they stand as of today) come too.
+    const [regions, regionReviews, regionItems, own, ownReviews, ownItems] = await Promise.all([
+      this.store.regionRollup(codes, filter.fromMonth, filter.toMonth),
+      this.store.reviewRegionRollup(codes, filter.fromMonth, filter.toMonth),
+      rows ? this.store.itemCounts({ regions: codes }) : Promise.resolve([]),
+      rows ? this.store.rollup(ownFilter) : Promise.resolve([]),
+      rows ? this.store.reviewRollup(ownFilter) : Promise.resolve([]),
+      rows ? this.store.itemCounts({ seatedAt: ownFilter.regionCodes }) : Promise.resolve([]),
     ]);
-    return { kind: 'region', total: regions.filter((r) => r.regionCode === scope.id), rows: [...regions.filter((r) => r.regionCode !== scope.id), ...own] };
+    const all: PeriodRollupRow[] = [...regions, ...regionReviews, ...regionItems];
+    return { kind: 'region', total: all.filter((r) => r.regionCode === scope.id), rows: [...all.filter((r) => r.regionCode !== scope.id), ...own, ...ownReviews, ...ownItems] };
   }
 
   /** Breadcrumbs from the supervisor's own region down to the scope (not above what they may see). */

@@ -45,6 +45,17 @@ export interface SupervisionItemsTable {
   fullyOnline: number;
 }
 
+/** Reviews per month × department × item (supervisionReviewRollupMigration). */
+export interface SupervisionReviewMonthlyTable {
+  month: string;
+  departmentId: string;
+  itemId: string;
+  regionCode: string;
+  reviews: number;
+  good: number;
+  bad: number;
+}
+
 /** The monthly rollup of a region and everything below it (supervisionRegionRollupMigration). */
 export type SupervisionRegionMonthlyTable = Omit<SupervisionMonthlyTable, 'itemId' | 'departmentId'>;
 
@@ -70,6 +81,8 @@ declare module '../../core/db.js' {
     supervisionRefreshLeases: SupervisionRefreshLeasesTable;
     supervisionRegionMonthly: SupervisionRegionMonthlyTable;
     supervisionRegionAncestors: { regionCode: string; ancestorCode: string };
+    supervisionReviewMonthly: SupervisionReviewMonthlyTable;
+    supervisionReviewRegionMonthly: Omit<SupervisionReviewMonthlyTable, 'departmentId' | 'itemId'>;
   }
 }
 
@@ -87,19 +100,19 @@ export interface RollupFilter {
 /** A rollup row summed over months. */
 export type RollupRow = Omit<SupervisionMonthlyTable, 'month'>;
 
-/** The summed counts of rollup rows, the same on both engines and for both rollup tables. */
-const rollupSums = () =>
-  [
-    sql<number>`sum(received)`.as('received'),
-    sql<number>`sum(concluded)`.as('concluded'),
-    sql<number>`sum(withdrawn)`.as('withdrawn'),
-    sql<number>`sum(timed)`.as('timed'),
-    sql<number>`sum(on_time_promised)`.as('onTimePromised'),
-    sql<number>`sum(on_time_legal)`.as('onTimeLegal'),
-    sql<number>`sum(handling_days_sum)`.as('handlingDaysSum'),
-  ] as const;
+/** A review rollup row summed over months. */
+export type ReviewRollupRow = Omit<SupervisionReviewMonthlyTable, 'month'>;
 
-const rollupCounts = (row: Record<'received' | 'concluded' | 'withdrawn' | 'timed' | 'onTimePromised' | 'onTimeLegal' | 'handlingDaysSum', unknown>) => ({
+const reviewCounts = (row: Record<string, unknown>) => ({ reviews: n(row.reviews), good: n(row.good), bad: n(row.bad) });
+
+/** The counts of the application and the review rollup tables (as Kysely names them). */
+const APPLICATION_COLUMNS = ['received', 'concluded', 'withdrawn', 'timed', 'onTimePromised', 'onTimeLegal', 'handlingDaysSum'] as const;
+const REVIEW_COLUMNS = ['reviews', 'good', 'bad'] as const;
+
+/** The sums of these columns, the same on both engines and for every rollup table. */
+const sumsOf = (columns: readonly string[]) => columns.map((column) => sql<number>`sum(${sql.ref(column)})`.as(column));
+
+const rollupCounts = (row: Record<string, unknown>) => ({
   received: n(row.received),
   concluded: n(row.concluded),
   withdrawn: n(row.withdrawn),
@@ -213,11 +226,7 @@ export class DashboardStore {
   async rebuildRegionMonths(months: string[] | 'all', tx: Tx): Promise<void> {
     // A full rebuild maps every code again (the region list or the grouping rules may have changed).
     if (months === 'all') await tx.deleteFrom('supervisionRegionAncestors').execute();
-    let missing = tx.selectFrom('supervisionMonthly as m').select('m.regionCode').distinct().where((eb) => eb.not(eb.exists(eb.selectFrom('supervisionRegionAncestors as a').select('a.regionCode').whereRef('a.regionCode', '=', 'm.regionCode'))));
-    if (months !== 'all') missing = missing.where('m.month', 'in', months);
-    const codes = (await missing.execute()).map((row) => row.regionCode);
-    const pairs = codes.flatMap((code) => regionsContaining(code).map((ancestorCode) => ({ regionCode: code, ancestorCode })));
-    for (let i = 0; i < pairs.length; i += 1000) await tx.insertInto('supervisionRegionAncestors').values(pairs.slice(i, i + 1000)).onConflict((oc) => oc.doNothing()).execute();
+    await this.mapRegionCodes('supervisionMonthly', months, tx);
     if (months === 'all') await tx.deleteFrom('supervisionRegionMonthly').execute();
     else await tx.deleteFrom('supervisionRegionMonthly').where('month', 'in', months).execute();
     await sql`
@@ -226,6 +235,70 @@ export class DashboardStore {
       FROM supervision_monthly m JOIN supervision_region_ancestors a ON a.region_code = m.region_code
       ${months === 'all' ? sql`` : sql`WHERE m.month IN (${sql.join(months.map((month) => sql`${month}`))})`}
       GROUP BY a.ancestor_code, m.month`.execute(tx);
+  }
+
+  /** Maps the region codes of these months' rows of `table` met for the first time to the regions that count them. */
+  private async mapRegionCodes(table: 'supervisionMonthly' | 'supervisionReviewMonthly' | 'supervisionItems', months: string[] | 'all', tx: Tx): Promise<void> {
+    let missing = tx.selectFrom(`${table} as m` as 'supervisionMonthly as m').select('m.regionCode').distinct().where((eb) => eb.not(eb.exists(eb.selectFrom('supervisionRegionAncestors as a').select('a.regionCode').whereRef('a.regionCode', '=', 'm.regionCode'))));
+    if (months !== 'all' && table !== 'supervisionItems') missing = missing.where('m.month', 'in', months);
+    const codes = (await missing.execute()).map((row) => row.regionCode);
+    const pairs = codes.flatMap((code) => regionsContaining(code).map((ancestorCode) => ({ regionCode: code, ancestorCode })));
+    for (let i = 0; i < pairs.length; i += 1000) await tx.insertInto('supervisionRegionAncestors').values(pairs.slice(i, i + 1000)).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  /**
+   * Replaces the review rows of these months (every month with `'all'`) with `rows`, and their
+   * per-region rows, in the caller's transaction: rebuilding twice gives the same rows.
+   */
+  async replaceReviewMonths(months: string[] | 'all', rows: SupervisionReviewMonthlyTable[], tx: Tx): Promise<void> {
+    if (months !== 'all' && months.length === 0) return;
+    if (months === 'all') await tx.deleteFrom('supervisionReviewMonthly').execute();
+    else await tx.deleteFrom('supervisionReviewMonthly').where('month', 'in', months).execute();
+    for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('supervisionReviewMonthly').values(rows.slice(i, i + 1000)).execute();
+    await this.mapRegionCodes('supervisionReviewMonthly', months, tx);
+    if (months === 'all') await tx.deleteFrom('supervisionReviewRegionMonthly').execute();
+    else await tx.deleteFrom('supervisionReviewRegionMonthly').where('month', 'in', months).execute();
+    await sql`
+      INSERT INTO supervision_review_region_monthly (region_code, month, reviews, good, bad)
+      SELECT a.ancestor_code, m.month, sum(m.reviews), sum(m.good), sum(m.bad)
+      FROM supervision_review_monthly m JOIN supervision_region_ancestors a ON a.region_code = m.region_code
+      ${months === 'all' ? sql`` : sql`WHERE m.month IN (${sql.join(months.map((month) => sql`${month}`))})`}
+      GROUP BY a.ancestor_code, m.month`.execute(tx);
+  }
+
+  /** The review rollup summed over a month range, per department and item (as `rollup`). */
+  async reviewRollup(filter: RollupFilter): Promise<ReviewRollupRow[]> {
+    return (await this.summed('supervisionReviewMonthly', REVIEW_COLUMNS, filter)).map((row) => ({ itemId: row.itemId, departmentId: row.departmentId, regionCode: row.regionCode, ...reviewCounts(row) }));
+  }
+
+  /** The per-region review rollup summed over a month range: each region with everything below it. */
+  async reviewRegionRollup(regionCodes: string[], fromMonth: string, toMonth: string): Promise<(ReviewRollupRow & { departmentId: ''; itemId: '' })[]> {
+    return (await this.summedRegions('supervisionReviewRegionMonthly', REVIEW_COLUMNS, regionCodes, fromMonth, toMonth)).map((row) => ({ itemId: '', departmentId: '', regionCode: row.regionCode, ...reviewCounts(row) }));
+  }
+
+  /** Rows of a per-item rollup table (applications or reviews) summed over the filter's months. */
+  private summed(table: 'supervisionMonthly' | 'supervisionReviewMonthly', columns: readonly string[], filter: RollupFilter) {
+    let query = this.db.selectFrom(table as 'supervisionMonthly').where('month', '>=', filter.fromMonth).where('month', '<=', filter.toMonth);
+    if (filter.regionCodes) query = query.where('regionCode', 'in', filter.regionCodes.length ? filter.regionCodes : ['-']);
+    if (filter.departmentId) query = query.where('departmentId', '=', filter.departmentId);
+    if (filter.itemId) query = query.where('itemId', '=', filter.itemId);
+    return query
+      .select(['itemId', 'departmentId', 'regionCode', ...sumsOf(columns)])
+      .groupBy(['itemId', 'departmentId', 'regionCode'])
+      .execute() as Promise<({ itemId: string; departmentId: string; regionCode: string } & Record<string, unknown>)[]>;
+  }
+
+  /** Rows of a per-region rollup table summed over a month range. */
+  private async summedRegions(table: 'supervisionRegionMonthly' | 'supervisionReviewRegionMonthly', columns: readonly string[], regionCodes: string[], fromMonth: string, toMonth: string) {
+    if (regionCodes.length === 0) return [];
+    return (await this.db
+      .selectFrom(table as 'supervisionRegionMonthly')
+      .where('regionCode', 'in', regionCodes)
+      .where('month', '>=', fromMonth)
+      .where('month', '<=', toMonth)
+      .select(['regionCode', ...sumsOf(columns)])
+      .groupBy('regionCode')
+      .execute()) as ({ regionCode: string } & Record<string, unknown>)[];
   }
 
   /** Whether the per-region rows are missing while monthly rows exist (a deployment from before them). */
@@ -239,21 +312,7 @@ export class DashboardStore {
 
   /** The per-region rollup summed over a month range: each region with everything below it. */
   async regionRollup(regionCodes: string[], fromMonth: string, toMonth: string): Promise<(RollupRow & { departmentId: ''; itemId: '' })[]> {
-    if (regionCodes.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('supervisionRegionMonthly')
-      .where('regionCode', 'in', regionCodes)
-      .where('month', '>=', fromMonth)
-      .where('month', '<=', toMonth)
-      .select(['regionCode', ...rollupSums()])
-      .groupBy('regionCode')
-      .execute();
-    return rows.map((row) => ({
-      itemId: '',
-      departmentId: '',
-      regionCode: row.regionCode,
-      ...rollupCounts(row),
-    }));
+    return (await this.summedRegions('supervisionRegionMonthly', APPLICATION_COLUMNS, regionCodes, fromMonth, toMonth)).map((row) => ({ itemId: '', departmentId: '', regionCode: row.regionCode, ...rollupCounts(row) }));
   }
 
   // The refresh lease (see supervisionRefreshLeaseMigration).
@@ -281,20 +340,7 @@ export class DashboardStore {
 
   /** The rollup summed over a month range, per item (with its department and region). */
   async rollup(filter: RollupFilter): Promise<RollupRow[]> {
-    let query = this.db.selectFrom('supervisionMonthly').where('month', '>=', filter.fromMonth).where('month', '<=', filter.toMonth);
-    if (filter.regionCodes) query = query.where('regionCode', 'in', filter.regionCodes.length ? filter.regionCodes : ['-']);
-    if (filter.departmentId) query = query.where('departmentId', '=', filter.departmentId);
-    if (filter.itemId) query = query.where('itemId', '=', filter.itemId);
-    const rows = await query
-      .select(['itemId', 'departmentId', 'regionCode', ...rollupSums()])
-      .groupBy(['itemId', 'departmentId', 'regionCode'])
-      .execute();
-    return rows.map((row) => ({
-      itemId: row.itemId,
-      departmentId: row.departmentId,
-      regionCode: row.regionCode,
-      ...rollupCounts(row),
-    }));
+    return (await this.summed('supervisionMonthly', APPLICATION_COLUMNS, filter)).map((row) => ({ itemId: row.itemId, departmentId: row.departmentId, regionCode: row.regionCode, ...rollupCounts(row) }));
   }
 
   /** Replaces the copy of the catalogue's items (in the caller's transaction, or one of its own). */
@@ -302,6 +348,38 @@ export class DashboardStore {
     if (!tx) return this.transaction((own) => this.replaceItems(items, own));
     await tx.deleteFrom('supervisionItems').execute();
     for (let i = 0; i < items.length; i += 500) await tx.insertInto('supervisionItems').values(items.slice(i, i + 500)).execute();
+    await this.mapRegionCodes('supervisionItems', 'all', tx);
+  }
+
+  /**
+   * The published items counted per region with everything below it (as `regionRollup`), or with
+   * `seatedAt` per department seated at those codes: how many, how many need at most one visit,
+   * how many are fully online.
+   */
+  async itemCounts(by: { regions: string[] } | { seatedAt: string[] }): Promise<{ regionCode: string; departmentId: string; itemId: ''; items: number; oneVisitItems: number; fullyOnlineItems: number }[]> {
+    const counts = [
+      sql<number>`count(*)`.as('items'),
+      sql<number>`sum(case when i.visits <= 1 then 1 else 0 end)`.as('oneVisitItems'),
+      sql<number>`sum(i.fully_online)`.as('fullyOnlineItems'),
+    ] as const;
+    const rows =
+      'regions' in by
+        ? await this.db
+            .selectFrom('supervisionItems as i')
+            .innerJoin('supervisionRegionAncestors as a', 'a.regionCode', 'i.regionCode')
+            .where('i.status', '=', 'published')
+            .where('a.ancestorCode', 'in', by.regions.length ? by.regions : ['-'])
+            .select(['a.ancestorCode as regionCode', sql<string>`''`.as('departmentId'), ...counts])
+            .groupBy('a.ancestorCode')
+            .execute()
+        : await this.db
+            .selectFrom('supervisionItems as i')
+            .where('i.status', '=', 'published')
+            .where('i.regionCode', 'in', by.seatedAt.length ? by.seatedAt : ['-'])
+            .select(['i.regionCode', 'i.departmentId', ...counts])
+            .groupBy(['i.regionCode', 'i.departmentId'])
+            .execute();
+    return rows.map((row) => ({ regionCode: row.regionCode, departmentId: row.departmentId, itemId: '', items: n(row.items), oneVisitItems: n(row.oneVisitItems), fullyOnlineItems: n(row.fullyOnlineItems) }));
   }
 
   items(filter: { regionCodes: string[] | null; departmentId?: string; itemId?: string }) {
