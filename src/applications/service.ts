@@ -528,7 +528,7 @@ export class ApplicationService {
     if (!keys.length || !submission.standingIn) return;
     const standing = await submission.standingIn(tx);
     if (!standing.mayCommit) {
-      const message = standing.listed || standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding';
+      const message = standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding';
       throw invalid('applicationIncomplete', keys.map((key) => ({ field: `/materials/${key}`, message })), 'applications.incomplete');
     }
     for (const key of keys) {
@@ -616,7 +616,7 @@ export class ApplicationService {
     if (!text) throw new AppError(422, 'commitmentNotOffered', 'error.validation.title', 'applications.commitment.notOffered');
     const standing = await this.deps.credit.standing(holderOf(row));
     if (!standing.mayCommit) {
-      throw new AppError(422, 'commitmentNotInGoodStanding', 'error.validation.title', standing.listed || standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding');
+      throw new AppError(422, 'commitmentNotInGoodStanding', 'error.validation.title', standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding');
     }
     return {
       kind: 'commitment',

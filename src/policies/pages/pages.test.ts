@@ -2,29 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departmentWithItem, verifiedPerson } from '../../applications/testing.js';
 import { ManualClock } from '../../core/clock.js';
 import { createTestApp } from '../../core/testing.js';
+import { csrfOf, multipart, type Part } from '../../applications/pages/testing.js';
 import type { PolicyDocument } from '../format/schema.js';
 import { enterpriseWithFacts, policyDepartment, policyFile, samplePolicy } from '../testing.js';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
-type Part = { name: string; value: string } | { name: string; filename: string; type: string; bytes: Buffer };
-
-/** A multipart/form-data body as a browser sends it: the fields in page order, the CSRF token first. */
-function multipart(parts: Part[]) {
-  const boundary = `----TongbanTest${Math.random().toString(16).slice(2)}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`));
-    if ('bytes' in part) {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type}\r\n\r\n`), part.bytes, Buffer.from('\r\n'));
-    } else {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 /** The page's visible words, without tags, so assertions read like what a person sees. */
 const textOf = (html: string) =>
   html

@@ -236,12 +236,6 @@ export class SupervisionAlertService {
     return { total, unread, items: await this.views(rows, locale, 'own') };
   }
 
-  /** How many open alerts this staff member has not read yet (for the navigation). */
-  async unreadCount(principal: SessionPrincipal): Promise<number> {
-    if (!principal.staffId) return 0;
-    return (await this.store.forStaff(principal.staffId, { state: 'open', limit: 1, offset: 0 })).unread;
-  }
-
   /** Every alert of departments in the supervisor's region and below. */
   async inRegion(principal: SessionPrincipal, query: AlertQuery, locale: Locale): Promise<AlertList> {
     const regionCode = supervisorRegion(principal);

@@ -1,3 +1,4 @@
+import { NATIONWIDE_REGION_CODE } from '../../reference/regions.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requireRole } from '../../core/auth.js';
 import { AppError, notFound } from '../../core/errors.js';
@@ -64,7 +65,7 @@ export function supervisionDashboardRoutes(app: HttpApp, dashboards: DashboardSe
     },
     async (request) => {
       const staff = requireRole(request, 'supervisor');
-      if (staff.regionCode !== '100000') throw new AppError(403, 'nationalSupervisorOnly', 'error.forbidden.title', 'supervision.scope.outside');
+      if (staff.regionCode !== NATIONWIDE_REGION_CODE) throw new AppError(403, 'nationalSupervisorOnly', 'error.forbidden.title', 'supervision.scope.outside');
       return dashboards.refresh();
     },
   );
