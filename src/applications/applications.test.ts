@@ -245,20 +245,27 @@ describe('applying once online and being handled within the legal time limit', (
   });
 
   it('creates one application for a retried one-shot submission with the same Idempotency-Key', async () => {
-    const key = 'retry-key-0001';
+    // Several rounds, so that the twin arrives at different points of the first one's work: before
+    // it commits (the unique key stops it) or after (the upload is already attached).
+    for (const round of [1, 2, 3, 4]) {
+      const key = `retry-key-000${round}`;
+      const payload = {
+        itemId: shop.item.itemId,
+        form: { businessName: `王记${round}号店`, organisation: 'personal', employees: 1, premisesRegion: '310115', website: 'https://example.cn' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(wang.accountId)] } },
+      };
+      const submit = () => t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...as(wang.cookie), 'idempotency-key': key }, payload });
+      const [first, second] = await Promise.all([submit(), submit()]);
+      expect([first.statusCode, second.statusCode].sort(), `${first.body} ${second.body}`).toEqual([200, 201]);
+      expect(first.json().id).toBe(second.json().id);
+      const rows = await t.platform.db.selectFrom('applications').select('id').where('idempotencyKey', '=', key).execute();
+      expect(rows).toHaveLength(1);
+    }
     const payload = {
       itemId: shop.item.itemId,
       form: { businessName: '王记二店', organisation: 'personal', employees: 1, premisesRegion: '310115', website: 'https://example.cn' },
       materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await upload(wang.accountId)] } },
     };
-    const [first, second] = await Promise.all([
-      t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...as(wang.cookie), 'idempotency-key': key }, payload }),
-      t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...as(wang.cookie), 'idempotency-key': key }, payload }),
-    ]);
-    expect([first.statusCode, second.statusCode].sort()).toEqual([200, 201]);
-    expect(first.json().id).toBe(second.json().id);
-    const rows = await t.platform.db.selectFrom('applications').select('id').where('idempotencyKey', '=', key).execute();
-    expect(rows).toHaveLength(1);
     const missingKey = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: as(wang.cookie), payload });
     expect(missingKey.statusCode).toBe(400);
   });

@@ -122,4 +122,26 @@ describe('a "one thing" bundle: one form, one submission, an application at each
     const stranger = await verifiedPerson(t, '郑好');
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/bundle-applications/${submissionId}`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
   });
+
+  it('answers simultaneous retries of one bundle submission with the one submission the first created', async () => {
+    const { createServices } = await import('../services.js');
+    const files = createServices(t.platform).files;
+    const file = async () => (await files.store(person.accountId, { filename: 'x.png', bytes: TINY_PNG })).id;
+    // Several rounds, so that the twin arrives at different points of the first one's work.
+    for (const round of [1, 2, 3]) {
+      const key = `bundle-race-${round}`;
+      const payload = {
+        bundleCode,
+        form: { businessName: `吴记面馆${round}号店`, organisation: 'personal', employees: 3, premisesRegion: '310115', seats: 12 },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [await file()] }, floorPlan: { fileIds: [await file()] } },
+      };
+      const submit = () => t.app.inject({ method: 'POST', url: '/api/v1/bundle-applications', headers: { cookie: person.cookie, 'idempotency-key': key }, payload });
+      const [first, second] = await Promise.all([submit(), submit()]);
+      expect([first.statusCode, second.statusCode].sort(), `${first.body} ${second.body}`).toEqual([200, 201]);
+      expect(first.json().id).toBe(second.json().id);
+      const submissions = await t.platform.db.selectFrom('bundleSubmissions').select('id').where('idempotencyKey', '=', key).execute();
+      expect(submissions).toHaveLength(1);
+      expect(await t.platform.db.selectFrom('applications').select('id').where('bundleSubmissionId', '=', submissions[0]!.id).execute()).toHaveLength(2);
+    }
+  });
 });

@@ -433,19 +433,21 @@ export class ApplicationService {
     const existing = await this.store.byIdempotencyKey(this.platform.db, principal.accountId, idempotencyKey);
     if (existing) return { created: false, application: await this.view(existing, principal) };
     const row = await this.newApplicationRow(principal, input, idempotencyKey);
-    const item = await this.itemVersion(row);
-    const submission = await this.prepareSubmission(principal, row, item, input);
-    if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
     const audits: AuditEntry[] = [];
     try {
+      const item = await this.itemVersion(row);
+      const submission = await this.prepareSubmission(principal, row, item, input);
+      if (submission.problems.length) throw invalid('applicationIncomplete', submission.problems, 'applications.incomplete');
       await this.store.transaction(async (tx) => {
         await this.store.insert(tx, row);
         await this.commitSubmission(tx, principal, row, submission, audits);
       });
     } catch (error) {
-      // Two identical requests raced: the unique key let one through; answer with that one.
+      // Two identical requests raced. The one that committed holds the key and has consumed the
+      // uploads, so the other fails in any of several ways (unique key, file already attached);
+      // a retry answers with the first one's application whatever the failure was.
       const winner = await this.store.byIdempotencyKey(this.platform.db, principal.accountId, idempotencyKey);
-      if (winner && !(error instanceof AppError)) return { created: false, application: await this.view(winner, principal) };
+      if (winner) return { created: false, application: await this.view(winner, principal) };
       throw error;
     }
     await this.recordAudits(audits);
@@ -1274,6 +1276,25 @@ export class ApplicationService {
   ): Promise<{ created: boolean; bundle: BundleSubmissionView }> {
     const existing = await this.store.bundleSubmissionByKey(this.platform.db, principal.accountId, idempotencyKey);
     if (existing) return { created: false, bundle: await this.bundleView(existing.id) };
+    let committed: { submissionId: string; audits: AuditEntry[] };
+    try {
+      committed = await this.commitBundle(principal, input, idempotencyKey);
+    } catch (error) {
+      // As for a single application: a racing twin that committed first answers the retry.
+      const winner = await this.store.bundleSubmissionByKey(this.platform.db, principal.accountId, idempotencyKey);
+      if (winner) return { created: false, bundle: await this.bundleView(winner.id) };
+      throw error;
+    }
+    await this.recordAudits(committed.audits);
+    this.deps.notifier.deliverSoon();
+    return { created: true, bundle: await this.bundleView(committed.submissionId) };
+  }
+
+  private async commitBundle(
+    principal: SessionPrincipal,
+    input: { bundleCode: string; enterpriseId?: string | null; form?: Record<string, unknown>; materials?: Record<string, MaterialInput | null> },
+    idempotencyKey: string,
+  ): Promise<{ submissionId: string; audits: AuditEntry[] }> {
     const bundle = await this.deps.items.bundle(input.bundleCode);
     if (!bundle) throw notFound('bundleNotFound', 'applications.bundle.notFound');
     const personId = requirePersonId(principal);
@@ -1299,50 +1320,42 @@ export class ApplicationService {
     const submissionId = newId();
     const nowIso = this.now().toISOString();
     const audits: AuditEntry[] = [];
-    try {
-      await this.store.transaction(async (tx) => {
-        await this.store.insertBundleSubmission(tx, {
-          id: submissionId,
-          bundleId: bundle.id,
-          bundleCode: bundle.code,
-          trackingNumber: this.newTrackingNumber(rows[0]?.row.applicantRegionCode ?? NATIONWIDE_REGION_CODE),
-          applicantPersonId: personId,
-          enterpriseId: input.enterpriseId ?? null,
-          createdByAccountId: principal.accountId,
-          idempotencyKey,
-          createdAt: nowIso,
-        });
-        // An upload answers a material for every department that asks it; each gets its own copy.
-        const usedFiles = new Set<string>();
-        for (const [index, { row }] of rows.entries()) {
-          row.bundleSubmissionId = submissionId;
-          await this.store.insert(tx, row);
-          const submission = prepared[index]!;
-          for (const [key, material] of Object.entries(submission.materials)) {
-            if (material.kind !== 'upload') continue;
-            const files: StoredFile[] = [];
-            for (const file of material.files) {
-              if (!usedFiles.has(file.id)) {
-                usedFiles.add(file.id);
-                files.push(file);
-                continue;
-              }
-              const copy = await this.deps.files.copyUpload(tx, file.id, principal.accountId);
-              files.push({ id: copy.id, sha256: copy.sha256, type: copy.type, size: copy.size, filename: copy.filename });
-            }
-            submission.materials[key] = { kind: 'upload', files };
-          }
-          await this.commitSubmission(tx, principal, row, submission, audits);
-        }
+    await this.store.transaction(async (tx) => {
+      await this.store.insertBundleSubmission(tx, {
+        id: submissionId,
+        bundleId: bundle.id,
+        bundleCode: bundle.code,
+        trackingNumber: this.newTrackingNumber(rows[0]?.row.applicantRegionCode ?? NATIONWIDE_REGION_CODE),
+        applicantPersonId: personId,
+        enterpriseId: input.enterpriseId ?? null,
+        createdByAccountId: principal.accountId,
+        idempotencyKey,
+        createdAt: nowIso,
       });
-    } catch (error) {
-      const winner = await this.store.bundleSubmissionByKey(this.platform.db, principal.accountId, idempotencyKey);
-      if (winner && !(error instanceof AppError)) return { created: false, bundle: await this.bundleView(winner.id) };
-      throw error;
-    }
-    await this.recordAudits(audits);
-    this.deps.notifier.deliverSoon();
-    return { created: true, bundle: await this.bundleView(submissionId) };
+      // An upload answers a material for every department that asks it; each gets its own copy.
+      const usedFiles = new Set<string>();
+      for (const [index, { row }] of rows.entries()) {
+        row.bundleSubmissionId = submissionId;
+        await this.store.insert(tx, row);
+        const submission = prepared[index]!;
+        for (const [key, material] of Object.entries(submission.materials)) {
+          if (material.kind !== 'upload') continue;
+          const files: StoredFile[] = [];
+          for (const file of material.files) {
+            if (!usedFiles.has(file.id)) {
+              usedFiles.add(file.id);
+              files.push(file);
+              continue;
+            }
+            const copy = await this.deps.files.copyUpload(tx, file.id, principal.accountId);
+            files.push({ id: copy.id, sha256: copy.sha256, type: copy.type, size: copy.size, filename: copy.filename });
+          }
+          submission.materials[key] = { kind: 'upload', files };
+        }
+        await this.commitSubmission(tx, principal, row, submission, audits);
+      }
+    });
+    return { submissionId, audits };
   }
 
   async getBundleSubmission(principal: SessionPrincipal, submissionId: string): Promise<BundleSubmissionView> {
