@@ -1413,8 +1413,8 @@ export class ApplicationService {
   }
 
   /** Supervision read port: live counts of open, overdue and due-soon applications by region, department and item. */
-  supervisionOpenCounts(filter: SupervisionOpenFilter) {
-    return this.store.supervisionOpenCounts(filter);
+  supervisionOpenCounts(filter: SupervisionOpenFilter, by?: 'item' | 'department') {
+    return this.store.supervisionOpenCounts(filter, by);
   }
 
   /** Supervision read port: the open applications overdue or due soon, least time left first (no personal data). */

@@ -570,7 +570,7 @@ export class EvaluationService {
   }
 
   /** Supervision read port: rectification figures and excluded reviews, live (see EvaluationStore.supervisionCaseFigures). */
-  supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; fromIso: string; toIso: string; until: string }) {
+  supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; total?: boolean; fromIso: string; toIso: string; until: string }) {
     return this.store.supervisionCaseFigures({ ...filter, today: this.today() });
   }
 

@@ -318,7 +318,7 @@ export class EvaluationStore {
 
   /**
    * Supervision read port, live: the rectification cases of the reviews made in [fromIso, toIso)
-   * and no later than `until`, by department (and item with `byItem` or `itemId`), with the
+   * and no later than `until`, by department and its region (and item with `byItem` or `itemId`), with the
    * reviews an upheld appeal left out of public satisfaction (`excluded…`, to take off the counts
    * of supervisionReviewCounts). A case is opened with its review, in the same transaction, at the
    * same instant and for the same department (ReviewService), so the period is the case's
@@ -326,8 +326,10 @@ export class EvaluationStore {
    * of the reviews), the reviews only for the item and for the rating of the reviews left out.
    * `departmentIds` null means every department.
    */
-  async supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; fromIso: string; toIso: string; until: string; today: string }) {
-    const byItem = Boolean(filter.byItem || filter.itemId);
+  async supervisionCaseFigures(filter: { departmentIds: string[] | null; itemId?: string; byItem?: boolean; total?: boolean; fromIso: string; toIso: string; until: string; today: string }) {
+    // The reviews are joined for their item: to group by it, or to keep one item's cases.
+    const joinReviews = Boolean(filter.byItem || filter.itemId);
+    const byItem = joinReviews && !filter.total;
     const cases = () => {
       let query = this.db.selectFrom('rectifications as c').where('c.openedAt', '>=', filter.fromIso).where('c.openedAt', '<', filter.toIso).where('c.openedAt', '<=', filter.until);
       if (filter.departmentIds) query = query.where('c.departmentId', 'in', filter.departmentIds.length ? filter.departmentIds : ['-']);
@@ -341,34 +343,44 @@ export class EvaluationStore {
     const responded = sql.join(RESPONDED.map((status) => sql.lit(status)));
     const awaiting = sql.join(AWAITING_RESPONSE.map((status) => sql.lit(status)));
     const upheld = sql.lit('upheld');
-    const item = byItem ? sql<string>`r.item_id` : sql<string>`''`;
+    // `total`: one row for the whole filter (a previous period's totals), nothing grouped.
+    const keys = filter.total ? [] : byItem ? (['c.departmentId', 'c.departmentRegionCode', 'r.itemId'] as const) : (['c.departmentId', 'c.departmentRegionCode'] as const);
+    const grouping = [
+      (filter.total ? sql<string>`''` : sql<string>`c.department_id`).as('departmentId'),
+      (filter.total ? sql<string>`''` : sql<string>`c.department_region_code`).as('departmentRegionCode'),
+      (byItem ? sql<string>`r.item_id` : sql<string>`''`).as('itemId'),
+    ] as const;
     const figures = [
-      'c.departmentId',
-      item.as('itemId'),
+      ...grouping,
       sql<number>`sum(case when c.status <> ${upheld} then 1 else 0 end)`.as('cases'),
       sql<number>`sum(case when c.status in (${responded}) then 1 else 0 end)`.as('rectified'),
       sql<number>`sum(case when c.status in (${responded}) and c.responded_on <= c.due_on then 1 else 0 end)`.as('rectifiedOnTime'),
       sql<number>`sum(case when c.status in (${awaiting}) and c.due_on < ${filter.today} then 1 else 0 end)`.as('rectificationOverdue'),
     ] as const;
     const [rows, excluded] = await Promise.all([
-      byItem ? withItem().select(figures).groupBy(['c.departmentId', 'r.itemId']).execute() : cases().select(figures).groupBy('c.departmentId').execute(),
+      (joinReviews ? withItem() : cases())
+        .select(figures)
+        .$if(keys.length > 0, (query) => query.groupBy([...keys]))
+        .execute(),
       withItem()
         .where('c.status', '=', 'upheld')
         .select([
-          'c.departmentId',
-          item.as('itemId'),
+          ...grouping,
           sql<number>`count(*)`.as('reviews'),
           sql<number>`sum(case when r.rating >= ${sql.lit(GOOD_RATING_MIN)} then 1 else 0 end)`.as('good'),
           sql<number>`sum(case when r.rating <= ${sql.lit(BAD_RATING_MAX)} then 1 else 0 end)`.as('bad'),
         ])
-        .groupBy(byItem ? ['c.departmentId', 'r.itemId'] : ['c.departmentId'])
+        .$if(keys.length > 0, (query) => query.groupBy([...keys]))
         .execute(),
     ]);
-    const left = new Map(excluded.map((row) => [`${row.departmentId}|${row.itemId}`, row]));
+    const key = (row: { departmentId: string; departmentRegionCode: string; itemId: string }) => `${row.departmentId}|${row.departmentRegionCode}|${row.itemId}`;
+    const left = new Map(excluded.map((row) => [key(row), row]));
     return rows.map((row) => {
-      const out = left.get(`${row.departmentId}|${row.itemId}`);
+      const out = left.get(key(row));
       return {
         departmentId: row.departmentId,
+        // The department's region when the case opened: supervision places the figures by it.
+        regionCode: row.departmentRegionCode,
         itemId: row.itemId,
         cases: Number(row.cases),
         rectified: Number(row.rectified),

@@ -225,6 +225,18 @@ export class IdentityStore {
     return this.db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Directory entries of these departments (unknown ids left out), for views that name a few of many. */
+  departmentsByIds(ids: readonly string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('departments').select(['id', 'nameZh', 'nameEn', 'regionCode']).where('id', 'in', [...ids]).execute();
+  }
+
+  /** Directory entries of the departments seated at these region codes. */
+  departmentsInRegions(regionCodes: readonly string[]) {
+    if (regionCodes.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('departments').select(['id', 'nameZh', 'nameEn', 'regionCode']).where('regionCode', 'in', [...regionCodes]).execute();
+  }
+
   listDepartments() {
     return this.db.selectFrom('departments').selectAll().orderBy('regionCode').orderBy('code').execute();
   }

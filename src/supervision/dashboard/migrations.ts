@@ -1,3 +1,4 @@
+import { countItemsPerRegion } from './store.js';
 import type { PlatformMigration } from '../../core/migrate.js';
 
 /**
@@ -163,5 +164,25 @@ export const supervisionReviewRollupMigration: PlatformMigration = {
       .addColumn('bad', dialect.bigint, (c) => c.notNull())
       .addPrimaryKeyConstraint('supervision_review_region_monthly_pk', ['region_code', 'month'])
       .execute();
+  },
+};
+
+/**
+ * The published items counted per region and every region above it (`supervision_region_items`),
+ * rebuilt with the item copy: a region's dashboard reads one row per child region instead of
+ * joining every item to its ancestors on each request.
+ */
+export const supervisionRegionItemsMigration: PlatformMigration = {
+  name: '0750-supervision-region-items',
+  async up(db) {
+    await db.schema
+      .createTable('supervision_region_items')
+      .addColumn('region_code', 'text', (c) => c.primaryKey())
+      .addColumn('items', 'integer', (c) => c.notNull())
+      .addColumn('one_visit_items', 'integer', (c) => c.notNull())
+      .addColumn('fully_online_items', 'integer', (c) => c.notNull())
+      .execute();
+    // The copy is rewritten only when the catalogue changes: count what is already copied.
+    await countItemsPerRegion(db);
   },
 };

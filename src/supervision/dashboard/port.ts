@@ -22,8 +22,19 @@ export interface SupervisionSource {
   firstReviewAt: EvaluationService['supervisionFirstReviewAt'];
   caseFigures: EvaluationService['supervisionCaseFigures'];
   policyUptake: PolicyAnalyticsService['supervisionUptake'];
-  departments(): Promise<{ id: string; nameZh: string; nameEn: string; regionCode: string }[]>;
-  department(id: string): Promise<{ id: string; nameZh: string; nameEn: string; regionCode: string } | undefined>;
+  /** The whole directory (the refresh places reviews by their department's region). */
+  departments(): Promise<DirectoryEntry[]>;
+  department(id: string): Promise<DirectoryEntry | undefined>;
+  /** The departments the dashboards name, only those (the national directory is thousands). */
+  departmentsByIds(ids: readonly string[]): Promise<DirectoryEntry[]>;
+  departmentsInRegions(regionCodes: readonly string[]): Promise<DirectoryEntry[]>;
+}
+
+export interface DirectoryEntry {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  regionCode: string;
 }
 
 export interface SourceServices {
@@ -40,7 +51,7 @@ export function supervisionSource(services: SourceServices): SupervisionSource {
     calendar: () => services.calendar.deadlineCalendar(),
     applicationChanges: (after, limit) => services.applications.supervisionChanges(after, limit),
     clockEvents: (applicationIds) => services.applications.supervisionClockEvents(applicationIds),
-    openCounts: (filter) => services.applications.supervisionOpenCounts(filter),
+    openCounts: (filter, by) => services.applications.supervisionOpenCounts(filter, by),
     dueList: (filter, which, limit) => services.applications.supervisionDueList(filter, which, limit),
     catalogItems: () => services.catalog.supervisionItems(),
     reviewCounts: (filter) => services.evaluation.supervisionReviewCounts(filter),
@@ -48,6 +59,8 @@ export function supervisionSource(services: SourceServices): SupervisionSource {
     caseFigures: (filter) => services.evaluation.supervisionCaseFigures(filter),
     policyUptake: (filter) => services.policyAnalytics.supervisionUptake(filter),
     departments: async () => (await services.identity.store.listDepartments()).map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn, regionCode: d.regionCode })),
+    departmentsByIds: (ids) => services.identity.store.departmentsByIds(ids),
+    departmentsInRegions: (regionCodes) => services.identity.store.departmentsInRegions(regionCodes),
     department: async (id) => {
       const d = await services.identity.department(id);
       return d ? { id: d.id, nameZh: d.nameZh, nameEn: d.nameEn, regionCode: d.regionCode } : undefined;

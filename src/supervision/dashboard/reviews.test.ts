@@ -105,6 +105,9 @@ describe('reviews in the supervision rollup', () => {
     expect(november.previousPeriod).toEqual({ from: '2026-10', to: '2026-10' });
     expect(reviewFigures(november)).toEqual({ reviews: 0, good: 0, bad: 0, rectificationCases: 0, rectified: 0, rectifiedOnTime: 0, rectificationOverdue: 0 });
     expect(november.previous).toMatchObject({ reviews: 3, good: 1, bad: 2, rectificationCases: 2, rectified: 2, rectifiedOnTime: 1 });
+    // An item's period before counts that item's cases alone (Xuhui's late one is not Pudong's).
+    const item = await dashboard(`/api/v1/supervision/items/${fixture.pudong.item.itemId}?from=2026-11&to=2026-11`);
+    expect(item.previous).toMatchObject({ reviews: 2, good: 1, bad: 1, rectificationCases: 1, rectified: 1, rectifiedOnTime: 1 });
   });
 
   it('gives the same rows on a full rebuild as the refreshes did', async () => {

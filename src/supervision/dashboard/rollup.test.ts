@@ -182,6 +182,25 @@ describe('refreshing', () => {
     // Nobody holds the lease afterwards.
     expect(await t.platform.db.selectFrom('supervisionRefreshLeases').selectAll().execute()).toEqual([]);
   });
+
+  it('follows the catalogue into the item counts of every region above an item, and only then rewrites its copy', async () => {
+    const { supervisionDashboards } = createServices(t.platform);
+    const regionItems = () => t.platform.db.selectFrom('supervisionRegionItems').selectAll().orderBy('regionCode').execute();
+    const counted = await regionItems();
+    expect(counted.find((row) => row.regionCode === '310000')).toMatchObject({ items: 2 });
+    // A refresh with nothing changed in the catalogue leaves the counts as they were.
+    await supervisionDashboards.refresh();
+    expect(await regionItems()).toEqual(counted);
+    const { departmentWithItem } = await import('../../applications/testing.js');
+    await departmentWithItem(t, { regionCode: '310104', code: 'SUP-SH-XH' });
+    await supervisionDashboards.refresh();
+    const after = await regionItems();
+    for (const code of ['100000', '310000', '310100', '310104']) {
+      expect(Number(after.find((row) => row.regionCode === code)?.items), code).toBe(Number(counted.find((row) => row.regionCode === code)?.items ?? 0) + 1);
+    }
+    expect((await dashboard(shanghai.cookie, '/api/v1/supervision/dashboard')).totals.items).toBe(3);
+    expect(await t.platform.db.selectFrom('supervisionItems').select('itemId').execute()).toHaveLength(3);
+  });
 });
 
 describe('tongban supervision rebuild', () => {

@@ -7,7 +7,7 @@ import { deadlines } from '../../applications/time-limits.js';
 import type { DeadlineCalendar } from '../../reference/calendar-service.js';
 import { shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import type { SupervisionSource } from './port.js';
-import type { ApplicationFact, DashboardStore, SupervisionReviewMonthlyTable } from './store.js';
+import type { ApplicationFact, DashboardStore, SupervisionItemsTable, SupervisionReviewMonthlyTable } from './store.js';
 
 /** The recurring job that keeps the read-model current. */
 export const ROLLUP_JOB = 'supervision.rollup';
@@ -241,33 +241,40 @@ async function refreshHoldingLease(store: DashboardStore, source: SupervisionSou
   const items = await source.catalogItems();
   const refreshedAt = startedAt.toISOString();
   const reviews = await reviewMonthsToRecount(store, source, refreshedAt, full);
-  // Monthly rows from before the per-region rows existed get theirs once.
-  const regionRowsMissing = !full && (await store.regionRollupMissing());
+  const copy = items.map((item) => ({
+    itemId: item.itemId,
+    departmentId: item.departmentId,
+    regionCode: item.regionCode,
+    status: item.status,
+    nameZh: item.name['zh-CN'],
+    nameEn: item.name.en,
+    departmentNameZh: item.departmentName['zh-CN'],
+    departmentNameEn: item.departmentName.en,
+    visits: item.visits,
+    fullyOnline: item.fullyOnline ? 1 : 0,
+  }));
+  // The catalogue seldom changes between two refreshes: its copy is rewritten only when it did (or
+  // on a full refresh, which also maps every region code again).
+  const copyChanged = full || !sameItems(copy, await store.copiedItems());
   await store.transaction(async (tx) => {
     await renew(tx);
     if (full) await store.rebuildMonths('all', tx);
-    else if (regionRowsMissing) await store.rebuildRegionMonths('all', tx);
-    await store.replaceItems(
-      items.map((item) => ({
-        itemId: item.itemId,
-        departmentId: item.departmentId,
-        regionCode: item.regionCode,
-        status: item.status,
-        nameZh: item.name['zh-CN'],
-        nameEn: item.name.en,
-        departmentNameZh: item.departmentName['zh-CN'],
-        departmentNameEn: item.departmentName.en,
-        visits: item.visits,
-        fullyOnline: item.fullyOnline ? 1 : 0,
-      })),
-      tx,
-    );
+    if (copyChanged) await store.replaceItems(copy, tx);
     await store.replaceReviewMonths(reviews.full ? 'all' : reviews.months, reviews.rows, tx);
     await store.saveRefreshState(tx, { name: REVIEW_STATE, afterUpdatedAt: refreshedAt, afterId: '', refreshedAt });
     await store.saveRefreshState(tx, { name: STATE, afterUpdatedAt: last.updatedAt, afterId: last.id, refreshedAt });
   });
   const rebuild = full ? await store.allFactMonths() : [...months].sort();
   return { applications: count, months: rebuild, reviewMonths: reviews.months, items: items.length, refreshedAt };
+}
+
+/** Whether the catalogue's items equal their copy (both in any order). */
+function sameItems(items: SupervisionItemsTable[], copy: SupervisionItemsTable[]): boolean {
+  if (items.length !== copy.length) return false;
+  const line = (item: SupervisionItemsTable) =>
+    [item.itemId, item.departmentId, item.regionCode, item.status, item.nameZh, item.nameEn, item.departmentNameZh, item.departmentNameEn, Number(item.visits), Number(item.fullyOnline)].join('\u0000');
+  const lines = new Set(copy.map(line));
+  return items.every((item) => lines.has(line(item)));
 }
 
 /**

@@ -6,7 +6,7 @@ import { fromDayNumber, shanghaiDate, toDayNumber } from '../../reference/dates.
 import { NATIONWIDE_REGION_CODE, ancestors, children, getRegion, isWithin } from '../../reference/regions.js';
 import { groupingsIn, regionCodesWithin } from './region-scope.js';
 import { REVIEW_STATE, addMonths, monthStartIso, refreshRollup, shanghaiMonth, type RefreshResult } from './rollup.js';
-import type { SupervisionSource } from './port.js';
+import type { DirectoryEntry, SupervisionSource } from './port.js';
 import { DashboardStore, type ReviewRollupRow, type RollupFilter, type RollupRow } from './store.js';
 import type { DashboardView, DueRow, Figures, Period, PreviousFigures, ScopeKind, ScopeRef } from './schema.js';
 import './messages.js';
@@ -222,9 +222,6 @@ export class DashboardService {
 
   private async build(home: string, scope: { kind: ScopeKind; id: string }, period: Period): Promise<DashboardView> {
     const today = this.today();
-    // The directory is read beside everything else; what needs it waits for it.
-    const departmentsRead = this.source.departments();
-    departmentsRead.catch(() => undefined);
     // A region's items are counted in SQL with its rollup (periodRollup); other scopes list theirs.
     const [calendar, scopeItems, reviewState] = await Promise.all([
       this.source.calendar(),
@@ -238,6 +235,9 @@ export class DashboardService {
     // What the scope covers, and which row each record falls in.
     let regionCodes: string[] | null = null;
     let departmentIds: Promise<string[] | null>;
+    // The departments the view names: its own, and (once the figures are in) those they mention.
+    const departmentById = new Map<string, DirectoryEntry>();
+    let namedDepartments: Promise<DirectoryEntry[]>;
     let departmentId: string | undefined;
     let itemId: string | undefined;
     let name: Localized;
@@ -250,13 +250,16 @@ export class DashboardService {
       const code = scope.id;
       name = regionName(code);
       if (code !== NATIONWIDE_REGION_CODE) regionCodes = regionCodesWithin(code);
-      departmentIds = code === NATIONWIDE_REGION_CODE ? Promise.resolve(null) : departmentsRead.then((all) => all.filter((d) => d.regionCode === code || isWithin(d.regionCode, code)).map((d) => d.id));
+      // Within a region, the departments seated anywhere in it (the nation: every department).
+      const within = code === NATIONWIDE_REGION_CODE ? Promise.resolve(null) : this.source.departmentsInRegions(regionCodes!);
+      departmentIds = within.then((list) => list && list.map((d) => d.id));
       const childCodes = new Set<string>();
       for (const child of children(code)) {
         childCodes.add(child.code);
         rows.set(`r:${child.code}`, { ref: { kind: 'region', id: child.code, name: { 'zh-CN': child.name, en: child.name } }, sums: emptySums() });
       }
       const seated = (seatedHere = new Set([code, ...groupingsIn(code).map((g) => g.code)]));
+      namedDepartments = within.then((list) => list ?? this.source.departmentsInRegions([...seated]));
       const memo = new Map<string, string | undefined>();
       rowKey = (rc, dep) => {
         if (seated.has(rc)) return `d:${dep}`;
@@ -265,7 +268,8 @@ export class DashboardService {
         return child ? `r:${child}` : undefined;
       };
     } else if (scope.kind === 'department') {
-      const department = (await departmentsRead).find((d) => d.id === scope.id)!;
+      const department = (await this.source.department(scope.id))!;
+      namedDepartments = Promise.resolve([department]);
       name = { 'zh-CN': department.nameZh, en: department.nameEn };
       departmentId = scope.id;
       departmentIds = Promise.resolve([scope.id]);
@@ -277,6 +281,7 @@ export class DashboardService {
       itemId = scope.id;
       departmentId = item.departmentId;
       departmentIds = Promise.resolve([item.departmentId]);
+      namedDepartments = this.source.department(item.departmentId).then((d) => (d ? [d] : []));
       rowKey = () => undefined;
     }
 
@@ -296,7 +301,6 @@ export class DashboardService {
       }
       add(row.sums, values);
     };
-    const regionOfDepartment = (dep: string) => departmentById.get(dep)?.regionCode ?? '';
 
     const soonWorking = calendar.calendar.addWorkingDays(today, DUE_SOON_DAYS);
     const soonCalendar = fromDayNumber(toDayNumber(today) + DUE_SOON_DAYS);
@@ -307,18 +311,24 @@ export class DashboardService {
     const [rollup, rollupBefore, open, cases, casesBefore, uptake, uptakeBefore, overdue, dueSoon, state, departments] = await Promise.all([
       this.periodRollup(scope, rows, { regionCodes, departmentId, itemId, fromMonth: period.from, toMonth: period.to }),
       this.periodRollup(scope, undefined, { regionCodes, departmentId, itemId, fromMonth: previous.from, toMonth: previous.to }),
-      this.source.openCounts(openFilter),
+      // A region's rows are child regions and departments: its open counts need no items.
+      this.source.openCounts(openFilter, scope.kind === 'region' ? 'department' : 'item'),
       caseFilter(period).then((filter) => this.source.caseFigures(filter)),
-      caseFilter(previous).then((filter) => this.source.caseFigures(filter)),
+      // The period before needs the totals only.
+      caseFilter(previous).then((filter) => this.source.caseFigures({ ...filter, total: true })),
       itemId ? Promise.resolve([]) : reviewFilter(period).then((filter) => this.source.policyUptake(filter)),
       // The period before needs claims and grants only: eligible and inquiries are current figures.
       itemId ? Promise.resolve([]) : reviewFilter(previous).then((filter) => this.source.policyUptake({ ...filter, periodOnly: true })),
       this.source.dueList(openFilter, 'overdue', DUE_LIST_LIMIT),
       this.source.dueList(openFilter, 'dueSoon', DUE_LIST_LIMIT),
       this.store.refreshState('applications'),
-      departmentsRead,
+      namedDepartments,
     ]);
-    const departmentById = new Map(departments.map((d) => [d.id, d]));
+    for (const d of departments) departmentById.set(d.id, d);
+    // Policies and due applications of departments not named yet (the nation names only its own).
+    const unnamed = new Set([...uptake, ...overdue, ...dueSoon].map((row) => row.departmentId).filter((id) => !departmentById.has(id)));
+    if (unnamed.size) for (const d of await this.source.departmentsByIds([...unnamed])) departmentById.set(d.id, d);
+    const regionOfDepartment = (dep: string) => departmentById.get(dep)?.regionCode ?? '';
     if (seatedHere) for (const d of departments.filter((d) => seatedHere.has(d.regionCode))) rows.set(`d:${d.id}`, { ref: departmentRef(d), sums: emptySums() });
 
     if (rollup.kind === 'region') {
@@ -350,7 +360,7 @@ export class DashboardService {
       rectifiedOnTime: c.rectifiedOnTime,
       rectificationOverdue: c.rectificationOverdue,
     });
-    for (const c of cases) into(regionOfDepartment(c.departmentId), c.departmentId, c.itemId, caseSums(c));
+    for (const c of cases) into(c.regionCode, c.departmentId, c.itemId, caseSums(c));
     for (const c of casesBefore) add(before, caseSums(c));
     const uptakeSums = (u: (typeof uptake)[number]): Partial<Sums> => ({
       policyEligible: u.eligible,

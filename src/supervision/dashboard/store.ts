@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db, Tx } from '../../core/db.js';
 import { regionsContaining } from './region-scope.js';
 
@@ -83,6 +83,7 @@ declare module '../../core/db.js' {
     supervisionRegionAncestors: { regionCode: string; ancestorCode: string };
     supervisionReviewMonthly: SupervisionReviewMonthlyTable;
     supervisionReviewRegionMonthly: Omit<SupervisionReviewMonthlyTable, 'departmentId' | 'itemId'>;
+    supervisionRegionItems: { regionCode: string; items: number; oneVisitItems: number; fullyOnlineItems: number };
   }
 }
 
@@ -121,6 +122,19 @@ const rollupCounts = (row: Record<string, unknown>) => ({
   onTimeLegal: n(row.onTimeLegal),
   handlingDaysSum: n(row.handlingDaysSum),
 });
+
+/**
+ * Fills the empty `supervision_region_items` from the item copy: the published items per region
+ * and every region above it (also the backfill of supervisionRegionItemsMigration).
+ */
+export async function countItemsPerRegion(db: Kysely<any> | Tx): Promise<void> {
+  await sql`
+    INSERT INTO supervision_region_items (region_code, items, one_visit_items, fully_online_items)
+    SELECT a.ancestor_code, count(*), sum(CASE WHEN i.visits <= 1 THEN 1 ELSE 0 END), sum(i.fully_online)
+    FROM supervision_items i JOIN supervision_region_ancestors a ON a.region_code = i.region_code
+    WHERE i.status = 'published'
+    GROUP BY a.ancestor_code`.execute(db);
+}
 
 const FACT_BATCH = 1000;
 const n = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
@@ -301,15 +315,6 @@ export class DashboardStore {
       .execute()) as ({ regionCode: string } & Record<string, unknown>)[];
   }
 
-  /** Whether the per-region rows are missing while monthly rows exist (a deployment from before them). */
-  async regionRollupMissing(): Promise<boolean> {
-    const [monthly, region] = await Promise.all([
-      this.db.selectFrom('supervisionMonthly').select('month').limit(1).executeTakeFirst(),
-      this.db.selectFrom('supervisionRegionMonthly').select('month').limit(1).executeTakeFirst(),
-    ]);
-    return Boolean(monthly) && !region;
-  }
-
   /** The per-region rollup summed over a month range: each region with everything below it. */
   async regionRollup(regionCodes: string[], fromMonth: string, toMonth: string): Promise<(RollupRow & { departmentId: ''; itemId: '' })[]> {
     return (await this.summedRegions('supervisionRegionMonthly', APPLICATION_COLUMNS, regionCodes, fromMonth, toMonth)).map((row) => ({ itemId: '', departmentId: '', regionCode: row.regionCode, ...rollupCounts(row) }));
@@ -343,12 +348,26 @@ export class DashboardStore {
     return (await this.summed('supervisionMonthly', APPLICATION_COLUMNS, filter)).map((row) => ({ itemId: row.itemId, departmentId: row.departmentId, regionCode: row.regionCode, ...rollupCounts(row) }));
   }
 
-  /** Replaces the copy of the catalogue's items (in the caller's transaction, or one of its own). */
+  /** The copy of the catalogue's items, in a stable order (to tell whether it changed). */
+  copiedItems(): Promise<SupervisionItemsTable[]> {
+    return this.db
+      .selectFrom('supervisionItems')
+      .select(['itemId', 'departmentId', 'regionCode', 'status', 'nameZh', 'nameEn', 'departmentNameZh', 'departmentNameEn', 'visits', 'fullyOnline'])
+      .orderBy('itemId')
+      .execute();
+  }
+
+  /**
+   * Replaces the copy of the catalogue's items and their counts per region (in the caller's
+   * transaction, or one of its own).
+   */
   async replaceItems(items: SupervisionItemsTable[], tx?: Tx): Promise<void> {
     if (!tx) return this.transaction((own) => this.replaceItems(items, own));
     await tx.deleteFrom('supervisionItems').execute();
     for (let i = 0; i < items.length; i += 500) await tx.insertInto('supervisionItems').values(items.slice(i, i + 500)).execute();
     await this.mapRegionCodes('supervisionItems', 'all', tx);
+    await tx.deleteFrom('supervisionRegionItems').execute();
+    await countItemsPerRegion(tx);
   }
 
   /**
@@ -357,28 +376,23 @@ export class DashboardStore {
    * how many are fully online.
    */
   async itemCounts(by: { regions: string[] } | { seatedAt: string[] }): Promise<{ regionCode: string; departmentId: string; itemId: ''; items: number; oneVisitItems: number; fullyOnlineItems: number }[]> {
-    const counts = [
-      sql<number>`count(*)`.as('items'),
-      sql<number>`sum(case when i.visits <= 1 then 1 else 0 end)`.as('oneVisitItems'),
-      sql<number>`sum(i.fully_online)`.as('fullyOnlineItems'),
-    ] as const;
-    const rows =
-      'regions' in by
-        ? await this.db
-            .selectFrom('supervisionItems as i')
-            .innerJoin('supervisionRegionAncestors as a', 'a.regionCode', 'i.regionCode')
-            .where('i.status', '=', 'published')
-            .where('a.ancestorCode', 'in', by.regions.length ? by.regions : ['-'])
-            .select(['a.ancestorCode as regionCode', sql<string>`''`.as('departmentId'), ...counts])
-            .groupBy('a.ancestorCode')
-            .execute()
-        : await this.db
-            .selectFrom('supervisionItems as i')
-            .where('i.status', '=', 'published')
-            .where('i.regionCode', 'in', by.seatedAt.length ? by.seatedAt : ['-'])
-            .select(['i.regionCode', 'i.departmentId', ...counts])
-            .groupBy(['i.regionCode', 'i.departmentId'])
-            .execute();
+    if ('regions' in by) {
+      const rows = await this.db.selectFrom('supervisionRegionItems').selectAll().where('regionCode', 'in', by.regions.length ? by.regions : ['-']).execute();
+      return rows.map((row) => ({ regionCode: row.regionCode, departmentId: '', itemId: '', items: n(row.items), oneVisitItems: n(row.oneVisitItems), fullyOnlineItems: n(row.fullyOnlineItems) }));
+    }
+    const rows = await this.db
+      .selectFrom('supervisionItems as i')
+      .where('i.status', '=', 'published')
+      .where('i.regionCode', 'in', by.seatedAt.length ? by.seatedAt : ['-'])
+      .select([
+        'i.regionCode',
+        'i.departmentId',
+        sql<number>`count(*)`.as('items'),
+        sql<number>`sum(case when i.visits <= 1 then 1 else 0 end)`.as('oneVisitItems'),
+        sql<number>`sum(i.fully_online)`.as('fullyOnlineItems'),
+      ])
+      .groupBy(['i.regionCode', 'i.departmentId'])
+      .execute();
     return rows.map((row) => ({ regionCode: row.regionCode, departmentId: row.departmentId, itemId: '', items: n(row.items), oneVisitItems: n(row.oneVisitItems), fullyOnlineItems: n(row.fullyOnlineItems) }));
   }
 
