@@ -5,7 +5,7 @@ import { AppError, conflict, fieldInvalid, forbidden, invalid, notFound, type Fi
 import { newId } from '../core/ids.js';
 import { maskIdNumber } from '../core/personal-data.js';
 import type { Platform } from '../core/platform.js';
-import { fromDayNumber, shanghaiDate, toDayNumber, daysInMonth } from '../reference/dates.js';
+import { addMonths, fromDayNumber, shanghaiDate, toDayNumber } from '../reference/dates.js';
 import type { EnterpriseService } from '../identity/enterprises/service.js';
 import { EnterpriseStore } from '../identity/enterprises/store.js';
 import { actorOf, type IdentityService } from '../identity/service.js';
@@ -42,16 +42,6 @@ const HANDLING_ROLES = ['officer', 'approver'] as const;
 function parseFields(json: string): CertificateField[] {
   const parsed = JSON.parse(json) as unknown;
   return Array.isArray(parsed) ? (parsed as CertificateField[]) : [];
-}
-
-function addMonths(date: string, months: number): string {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7)) - 1 + months;
-  const y = year + Math.floor(month / 12);
-  const m = (month % 12) + 1;
-  // 31 January plus one month is the last day of February, as people count months.
-  const d = Math.min(Number(date.slice(8, 10)), daysInMonth(y, m));
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 const isHolderRef = (value: unknown): value is HolderRef =>

@@ -1,4 +1,4 @@
-import { isIsoDate, toDayNumber, fromDayNumber, daysInMonth } from '../reference/dates.js';
+import { addMonths, toDayNumber, fromDayNumber } from '../reference/dates.js';
 import type { Category, Severity } from './schema.js';
 
 /**
@@ -34,16 +34,6 @@ export const DEFAULT_PERIOD_MONTHS = 36;
 
 export function ruleFor(category: Category, severity: Severity | null): PublicityRule {
   return category === 'penalty' ? PUBLICITY_RULES[`penalty.${severity ?? 'general'}`] : PUBLICITY_RULES[category];
-}
-
-/** The same day `months` later; the last day of the month when that month is shorter (31 Jan + 1 → 28/29 Feb). */
-export function addMonths(date: string, months: number): string {
-  if (!isIsoDate(date)) throw new Error(`addMonths: not a date ${date}`);
-  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(year, month));
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 export const nextDay = (date: string) => fromDayNumber(toDayNumber(date) + 1);

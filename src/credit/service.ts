@@ -9,11 +9,11 @@ import { maskIdNumber } from '../core/personal-data.js';
 import type { Platform } from '../core/platform.js';
 import type { EnterpriseService } from '../identity/enterprises/service.js';
 import type { IdentityService } from '../identity/service.js';
-import { isIsoDate, shanghaiDate } from '../reference/dates.js';
+import { addMonths, isIsoDate, shanghaiDate } from '../reference/dates.js';
 import { isWithin } from '../reference/regions.js';
 import { validateResidentId } from '../reference/resident-id.js';
 import { validateUscc } from '../reference/uscc.js';
-import { addMonths, publicEnd, publicStart, repairableFrom } from './rules.js';
+import { publicEnd, publicStart, repairableFrom } from './rules.js';
 import {
   CATEGORIES,
   DEFAULT_PUBLIC_FIELDS,
@@ -710,12 +710,8 @@ export class CreditService {
   }
 
   private async departmentNames(ids: string[]): Promise<Map<string, { 'zh-CN': string; en: string }>> {
-    const names = new Map<string, { 'zh-CN': string; en: string }>();
-    for (const id of new Set(ids)) {
-      const department = await this.deps.identity.department(id);
-      names.set(id, { 'zh-CN': department?.nameZh ?? '', en: department?.nameEn ?? '' });
-    }
-    return names;
+    const found = new Map((await this.deps.identity.departmentsByIds([...new Set(ids)])).map((d) => [d.id, d]));
+    return new Map(ids.map((id) => [id, { 'zh-CN': found.get(id)?.nameZh ?? '', en: found.get(id)?.nameEn ?? '' }]));
   }
 
   private async view(row: RecordRow): Promise<RecordView> {

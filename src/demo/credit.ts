@@ -1,7 +1,6 @@
 import type { Platform } from '../core/platform.js';
 import type { RecordInput } from '../credit/schema.js';
-import { addMonths } from '../credit/rules.js';
-import { shanghaiDate } from '../reference/dates.js';
+import { addMonths, shanghaiDate } from '../reference/dates.js';
 import type { Services } from '../services.js';
 
 /**

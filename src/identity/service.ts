@@ -722,6 +722,16 @@ export class IdentityService {
     return this.store.departmentById(departmentId);
   }
 
+  /** Directory entries (id, names, region) of these departments in one read; unknown ids left out. */
+  departmentsByIds(departmentIds: readonly string[]) {
+    return this.store.departmentsByIds(departmentIds);
+  }
+
+  /** Directory entries of the departments seated at these region codes. */
+  departmentsInRegions(regionCodes: readonly string[]) {
+    return this.store.departmentsInRegions(regionCodes);
+  }
+
   personById(personId: string): Promise<Person | undefined> {
     return this.store.personById(personId);
   }

@@ -57,6 +57,19 @@ export function shanghaiToday(now: () => Date = () => new Date()): IsoDate {
   return shanghaiDate(now());
 }
 
+/**
+ * The same day `months` later (earlier when negative), or the last day of that month when it is
+ * shorter, as people count months: 31 January + 1 month is 28 or 29 February.
+ */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  if (!isIsoDate(date)) throw new Error(`addMonths: not a date ${date}`);
+  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12 + 1;
+  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(year, month));
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Whole months from one date to a later one: 2020-01-31 → 2020-02-29 is 0, → 2020-03-31 is 2. */
 export function monthsBetween(from: IsoDate, to: IsoDate): number {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];

@@ -1,5 +1,5 @@
 import type { SessionPrincipal } from '../core/auth.js';
-import type { AuditEventsTable, AuditSearchFilter } from '../core/audit.js';
+import { parseCursor, type AuditEventsTable, type AuditSearchFilter } from '../core/audit.js';
 import { fieldInvalid } from '../core/errors.js';
 import { translate, type Locale } from '../core/i18n.js';
 import type { Platform } from '../core/platform.js';
@@ -87,7 +87,7 @@ export class TransparencyService {
       subjectPersonId: query.subjectPersonId,
       subjectEnterpriseId: query.subjectEnterpriseId,
       outcome: query.outcome,
-      beforeSeq: query.before ? Number(query.before) : undefined,
+      beforeSeq: parseCursor(query.before),
     };
   }
 

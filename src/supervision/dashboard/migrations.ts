@@ -1,4 +1,4 @@
-import { countItemsPerRegion } from './store.js';
+import { sql } from 'kysely';
 import type { PlatformMigration } from '../../core/migrate.js';
 
 /**
@@ -182,7 +182,13 @@ export const supervisionRegionItemsMigration: PlatformMigration = {
       .addColumn('one_visit_items', 'integer', (c) => c.notNull())
       .addColumn('fully_online_items', 'integer', (c) => c.notNull())
       .execute();
-    // The copy is rewritten only when the catalogue changes: count what is already copied.
-    await countItemsPerRegion(db);
+    // The copy is rewritten only when the catalogue changes: count what is already copied (the
+    // statement of store.ts countItemsPerRegion, frozen here as a migration must be).
+    await sql`
+      INSERT INTO supervision_region_items (region_code, items, one_visit_items, fully_online_items)
+      SELECT a.ancestor_code, count(*), sum(CASE WHEN i.visits <= 1 THEN 1 ELSE 0 END), sum(i.fully_online)
+      FROM supervision_items i JOIN supervision_region_ancestors a ON a.region_code = i.region_code
+      WHERE i.status = 'published'
+      GROUP BY a.ancestor_code`.execute(db);
   },
 };

@@ -59,8 +59,8 @@ export function supervisionSource(services: SourceServices): SupervisionSource {
     caseFigures: (filter) => services.evaluation.supervisionCaseFigures(filter),
     policyUptake: (filter) => services.policyAnalytics.supervisionUptake(filter),
     departments: async () => (await services.identity.store.listDepartments()).map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn, regionCode: d.regionCode })),
-    departmentsByIds: (ids) => services.identity.store.departmentsByIds(ids),
-    departmentsInRegions: (regionCodes) => services.identity.store.departmentsInRegions(regionCodes),
+    departmentsByIds: (ids) => services.identity.departmentsByIds(ids),
+    departmentsInRegions: (regionCodes) => services.identity.departmentsInRegions(regionCodes),
     department: async (id) => {
       const d = await services.identity.department(id);
       return d ? { id: d.id, nameZh: d.nameZh, nameEn: d.nameEn, regionCode: d.regionCode } : undefined;

@@ -168,8 +168,8 @@ const LEASE_POLL_MS = 50;
 /**
  * Brings the read-model up to date: reads the applications changed since the last refresh through
  * the port, upserts their facts, rebuilds the monthly rows of every month a fact entered or left,
- * and replaces the copy of the catalogue. `full` (and the very first refresh) re-reads every
- * application, then clears and rebuilds every monthly row.
+ * and replaces the copy of the catalogue when it changed (always on a full refresh). `full` (and
+ * the very first refresh) re-reads every application, then clears and rebuilds every monthly row.
  *
  * Refreshes are serialised across server copies, the recurring job, the API and the CLI by a lease
  * (supervision_refresh_leases): a second refresh waits for the first and then finds little to do,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../../core/db.js';
 import { regionsContaining } from './region-scope.js';
 
@@ -125,9 +125,9 @@ const rollupCounts = (row: Record<string, unknown>) => ({
 
 /**
  * Fills the empty `supervision_region_items` from the item copy: the published items per region
- * and every region above it (also the backfill of supervisionRegionItemsMigration).
+ * and every region above it.
  */
-export async function countItemsPerRegion(db: Kysely<any> | Tx): Promise<void> {
+async function countItemsPerRegion(db: Tx): Promise<void> {
   await sql`
     INSERT INTO supervision_region_items (region_code, items, one_visit_items, fully_online_items)
     SELECT a.ancestor_code, count(*), sum(CASE WHEN i.visits <= 1 THEN 1 ELSE 0 END), sum(i.fully_online)
