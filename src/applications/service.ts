@@ -485,6 +485,7 @@ export class ApplicationService {
    */
   private async renewCommitments(principal: SessionPrincipal, row: ApplicationRow, item: ItemVersionView, input: ApplicationInput, submission: PreparedSubmission): Promise<void> {
     const byKey = new Map(item.definition.materials.map((m) => [m.key, m]));
+    const standing = this.standingOnce(row);
     for (const [key, stored] of Object.entries(submission.materials)) {
       if (stored.kind !== 'commitment' || (input.materials && key in input.materials)) continue;
       const material = byKey.get(key);
@@ -493,7 +494,7 @@ export class ApplicationService {
         continue;
       }
       try {
-        submission.materials[key] = await this.prepareMaterial(principal, row, material, { commitment: true });
+        submission.materials[key] = await this.prepareMaterial(principal, row, material, { commitment: true }, standing);
       } catch (error) {
         if (!(error instanceof AppError) || error.fields.length > 0 || error.status >= 500) throw error;
         delete submission.materials[key];
@@ -558,6 +559,7 @@ export class ApplicationService {
     const materials: Record<string, StoredMaterial> = { ...(JSON.parse(row.materials) as Record<string, StoredMaterial>) };
     const problems: FieldProblem[] = [];
     const byKey = new Map(item.definition.materials.map((m) => [m.key, m]));
+    const standing = this.standingOnce(row);
     for (const [key, choice] of Object.entries(input)) {
       const material = byKey.get(key);
       const pointer = `/materials/${key}`;
@@ -570,7 +572,7 @@ export class ApplicationService {
         continue;
       }
       try {
-        materials[key] = await this.prepareMaterial(principal, row, material, choice);
+        materials[key] = await this.prepareMaterial(principal, row, material, choice, standing);
       } catch (error) {
         if (error instanceof AppError && error.fields.length === 0 && error.status < 500) {
           problems.push({ field: pointer, message: (error.detailKey ?? 'applications.material.invalid') as FieldProblem['message'], params: error.params });
@@ -580,9 +582,15 @@ export class ApplicationService {
     return { materials, problems };
   }
 
-  private async prepareMaterial(principal: SessionPrincipal, row: ApplicationRow, material: Material, choice: MaterialInput): Promise<StoredMaterial> {
+  /** The applicant's credit standing, read at most once however many materials a request commits to. */
+  private standingOnce(row: ApplicationRow): () => Promise<CreditStanding> {
+    let read: Promise<CreditStanding> | undefined;
+    return () => (read ??= this.deps.credit.standing(holderOf(row)));
+  }
+
+  private async prepareMaterial(principal: SessionPrincipal, row: ApplicationRow, material: Material, choice: MaterialInput, standing: () => Promise<CreditStanding>): Promise<StoredMaterial> {
     const consentedAt = this.now().toISOString();
-    if ('commitment' in choice) return this.prepareCommitment(principal, row, material);
+    if ('commitment' in choice) return this.prepareCommitment(principal, material, standing);
     if ('fileIds' in choice) {
       if (!material.uploadAllowed) throw new AppError(422, 'uploadNotAccepted', 'error.validation.title', 'applications.material.uploadNotAccepted');
       if (choice.fileIds.length === 0 || choice.fileIds.length > 10) throw new AppError(422, 'fileCount', 'error.validation.title', 'applications.material.fileCount');
@@ -613,10 +621,10 @@ export class ApplicationService {
    * 信用承诺: the item must accept a commitment for this material, and the applicant (the person, or
    * the enterprise applied for) must be in good standing; otherwise the material must be provided.
    */
-  private async prepareCommitment(principal: SessionPrincipal, row: ApplicationRow, material: Material): Promise<CommitmentMaterial> {
+  private async prepareCommitment(principal: SessionPrincipal, material: Material, standingOf: () => Promise<CreditStanding>): Promise<CommitmentMaterial> {
     const text = commitmentTextOf(material);
     if (!text) throw new AppError(422, 'commitmentNotOffered', 'error.validation.title', 'applications.commitment.notOffered');
-    const standing = await this.deps.credit.standing(holderOf(row));
+    const standing = await standingOf();
     if (!standing.mayCommit) {
       throw new AppError(422, 'commitmentNotInGoodStanding', 'error.validation.title', standing.status === 'listed' ? 'applications.commitment.listed' : 'applications.commitment.notInGoodStanding');
     }
