@@ -259,17 +259,19 @@ export class AuditTrail {
    * (`beforeSeq` is the last row of the previous page). Nothing is filtered by action, so a new
    * kind of staff read shows here the moment it is audited with the subject.
    * `withoutApplications` leaves out events about an application (those naming an `applicationId`),
-   * for an enterprise's agent who may not see its applications.
+   * for an enterprise's agent who may not see its applications; `withoutActionsIn` the events of
+   * these capabilities (action prefixes such as `credit`), for an agent who may not see them.
    */
   async accessesOf(
     subject: { personId: string } | { enterpriseId: string },
-    options: { before?: string; limit: number; withoutApplications?: boolean },
+    options: { before?: string; limit: number; withoutApplications?: boolean; withoutActionsIn?: string[] },
   ): Promise<{ entries: AccessEntry[]; next: string | null }> {
     const beforeSeq = parseCursor(options.before);
     let query = this.db.selectFrom('auditEvents').selectAll();
     query = 'personId' in subject ? query.where('subjectPersonId', '=', subject.personId) : query.where('subjectEnterpriseId', '=', subject.enterpriseId);
     query = query.where('actorType', 'in', [...ACCESSING_ACTORS]);
     if (options.withoutApplications) query = query.where(this.dialect.jsonText('detail', 'applicationId'), 'is', null);
+    for (const capability of options.withoutActionsIn ?? []) query = query.where('action', 'not like', `${capability}.%`);
     if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
     const rows = await query.orderBy('seq', 'desc').limit(options.limit + 1).execute();
     const entries = rows.slice(0, options.limit).map(accessEntry);

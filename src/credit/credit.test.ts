@@ -121,6 +121,37 @@ describe('departments report through the API with client credentials', () => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errors[0].field).toBe('/subject/idNumber');
   });
+
+  it('records every lookup of a person as an identity verification they see, and looks up nobody for a report wrong elsewhere', async () => {
+    const person = await verifiedPerson(t, '孙核验');
+    const verifications = async () => (await t.platform.audit.forPerson(person.personId, ['identity.verification'])).map((e) => [e.outcome, e.actorType]);
+    // A report with another field wrong says nothing about the person, and looks nobody up.
+    const probe = await report({ ...penaltyReport(''), decidedOn: '2099-01-01', subject: { kind: 'person', name: '不是本人', idNumber: person.idNumber } });
+    expect(probe.statusCode).toBe(400);
+    expect(probe.json().errors.map((e: { field: string }) => e.field)).toEqual(['/decidedOn']);
+    expect(await verifications()).toEqual([]);
+    // Otherwise right: the failed match is recorded against the person, then the real one.
+    expect((await report({ ...penaltyReport(''), subject: { kind: 'person', name: '不是本人', idNumber: person.idNumber } })).statusCode).toBe(400);
+    expect((await report({ ...penaltyReport(''), subject: { kind: 'person', name: person.name, idNumber: person.idNumber } })).statusCode).toBe(201);
+    expect((await verifications()).sort()).toEqual([['failure', 'client'], ['success', 'client']]);
+    const log = await t.app.inject({ method: 'GET', url: '/api/v1/identity/me/access-log', headers: { cookie: person.cookie } });
+    expect((log.json() as { action: string }[]).filter((e) => e.action === 'identity.verification')).toHaveLength(2);
+  });
+
+  it('refuses dates after 2099 (a "no end" placeholder such as 9999-12-31), asking for an empty end instead', async () => {
+    const uscc = testUscc();
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/credit/records?lang=en',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { ...penaltyReport(uscc), category: 'licence', severity: undefined, effectiveTo: '9999-12-31' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: '/effectiveTo', message: expect.stringContaining('leave "effective to" empty') })]);
+    const listing = await report({ ...penaltyReport(uscc), category: 'listing', severity: undefined, effectiveFrom: '9998-06-01' });
+    expect(listing.statusCode).toBe(400);
+    expect(listing.json().errors.map((e: { field: string }) => e.field)).toEqual(['/effectiveFrom']);
+  });
 });
 
 describe('the public lookup', () => {

@@ -2,7 +2,7 @@ import { AppError } from '../core/errors.js';
 import { translate, type Locale, type MessageKey } from '../core/i18n.js';
 import { parseCsvLines } from '../reference/industries.js';
 import { type ImportResult, type RecordInput } from './schema.js';
-import type { CreditService, Reporter } from './service.js';
+import type { CheckedRecord, CreditService, Reporter } from './service.js';
 
 /** The columns of a credit CSV, in any order; the header row names them. */
 export const CSV_COLUMNS = [
@@ -89,7 +89,7 @@ export async function importCreditCsv(credit: CreditService, reporter: Reporter,
   if (data.length > IMPORT_MAX_ROWS) problem(header.line, '', 'csvTooManyRows', 'credit.csv.tooManyRows', { max: IMPORT_MAX_ROWS });
   if (errors.length) return { imported: 0, unchanged: 0, errors };
 
-  const inputs: { row: number; input: RecordInput }[] = [];
+  const checkedRows: { row: number; checked: CheckedRecord }[] = [];
   const seen = new Map<string, number>();
   for (const { line: row, cells } of data) {
     if (cells.length !== columns.length) {
@@ -98,8 +98,9 @@ export async function importCreditCsv(credit: CreditService, reporter: Reporter,
     }
     const values = Object.fromEntries(columns.map((c, i) => [c, cells[i]])) as Partial<Record<Column, string>>;
     const input = toInput(values);
+    let checked: CheckedRecord;
     try {
-      await credit.check(input);
+      checked = await credit.check(input, reporter);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       for (const field of error.fields) problem(row, COLUMN_OF[field.field] ?? field.field.slice(1), error.code, field.message, field.params);
@@ -109,10 +110,10 @@ export async function importCreditCsv(credit: CreditService, reporter: Reporter,
     const earlier = seen.get(key);
     if (earlier) problem(row, 'documentNumber', 'duplicateInFile', 'credit.csv.duplicate', { row: earlier });
     else seen.set(key, row);
-    inputs.push({ row, input });
+    checkedRows.push({ row, checked });
   }
   if (errors.length) return { imported: 0, unchanged: 0, errors };
-  const outcome = await credit.reportMany(reporter, inputs);
+  const outcome = await credit.reportMany(reporter, checkedRows);
   for (const conflictRow of outcome.conflicts) problem(conflictRow.row, 'documentNumber', 'documentNumberTaken', 'credit.document.taken', { documentNumber: conflictRow.documentNumber });
   return { imported: errors.length ? 0 : outcome.imported, unchanged: errors.length ? 0 : outcome.unchanged, errors };
 }

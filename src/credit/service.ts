@@ -72,6 +72,9 @@ export interface Reporter {
   source: RecordRow['source'];
 }
 
+/** The latest date a record may carry: later ones are placeholders for "no end", or mistakes. */
+const LATEST_DATE = '2099-12-31';
+
 export const LISTINGS_JOB = 'credit.listings';
 /** The listings job runs hourly; a listing starts and ends on calendar days. */
 export const LISTINGS_INTERVAL_MS = 3_600_000;
@@ -83,7 +86,7 @@ const PUBLIC_LOOKUP_SUBJECTS = 50;
 /** Purpose recorded when staff of the issuing department read records to review repair applications. */
 const REPAIR_REVIEW_PURPOSE = '信用修复申请审核 / credit repair review';
 
-interface CheckedRecord {
+export interface CheckedRecord {
   category: Category;
   severity: Severity | null;
   subject: { kind: 'enterprise'; uscc: string; name: string } | { kind: 'person'; personId: string; name: string; idNumber: string | null };
@@ -211,7 +214,7 @@ export class CreditService {
    * is 409.
    */
   async report(reporter: Reporter, input: RecordInput): Promise<{ created: boolean; record: RecordView }> {
-    const checked = await this.check(input);
+    const checked = await this.check(input, reporter);
     const row = this.rowOf(checked, reporter.departmentId, reporter.source, reporter.actor.label ?? '', null);
     const outcome = await this.platform.db.transaction().execute(async (tx) => {
       await this.lockDepartment(tx, reporter.departmentId);
@@ -234,9 +237,8 @@ export class CreditService {
    * listings bring the `untrustworthy` fact into line right after the commit, one transaction
    * each, as the hourly job does (which catches any left over should the process stop between).
    */
-  async reportMany(reporter: Reporter, inputs: { row: number; input: RecordInput }[]): Promise<{ imported: number; unchanged: number; conflicts: { row: number; documentNumber: string }[] }> {
-    const rows: { row: number; record: RecordRow }[] = [];
-    for (const { row, input } of inputs) rows.push({ row, record: this.rowOf(await this.check(input), reporter.departmentId, reporter.source, reporter.actor.label ?? '', null) });
+  async reportMany(reporter: Reporter, checkedRows: { row: number; checked: CheckedRecord }[]): Promise<{ imported: number; unchanged: number; conflicts: { row: number; documentNumber: string }[] }> {
+    const rows = checkedRows.map(({ row, checked }) => ({ row, record: this.rowOf(checked, reporter.departmentId, reporter.source, reporter.actor.label ?? '', null) }));
     const conflicts: { row: number; documentNumber: string }[] = [];
     let imported = 0;
     let unchanged = 0;
@@ -266,8 +268,13 @@ export class CreditService {
     return { imported, unchanged, conflicts };
   }
 
-  /** Every problem of one report at once, fields named as JSON pointers into RecordInput. */
-  async check(input: Partial<Record<keyof RecordInput, unknown>>, prefix = ''): Promise<CheckedRecord> {
+  /**
+   * Every problem of one report at once, fields named as JSON pointers into RecordInput. A person
+   * is looked up by name and ID number only once everything else is right, and each lookup is
+   * recorded against them as an identity verification by the reporter, matched or not: a report
+   * (or a file of thousands) must not tell anyone unseen whether a name and ID number belong together.
+   */
+  async check(input: Partial<Record<keyof RecordInput, unknown>>, reporter: Reporter, prefix = ''): Promise<CheckedRecord> {
     const problems: FieldProblem[] = [];
     const at = (field: string) => `${prefix}/${field}`;
     const text = (field: 'title' | 'content' | 'legalBasis' | 'documentNumber', max: number): string => {
@@ -284,6 +291,11 @@ export class CreditService {
       }
       if (!isIsoDate(value)) {
         problems.push({ field: at(field), message: 'credit.date.invalid' });
+        return null;
+      }
+      // 9999-12-31 ("长期") and the like: an open-ended period is an empty "effective to".
+      if (value > LATEST_DATE) {
+        problems.push({ field: at(field), message: 'credit.date.tooLate', params: { latest: LATEST_DATE } });
         return null;
       }
       return value;
@@ -329,8 +341,17 @@ export class CreditService {
       if (category === 'listing') problems.push({ field: at('category'), message: 'credit.listing.enterpriseOnly' });
       const id = validateResidentId(typeof given.idNumber === 'string' ? given.idNumber : '', { today });
       if (!id.valid) problems.push({ field: at('subject/idNumber'), message: `identity.idNumber.${id.reason}` as MessageKey });
-      else if (name) {
+      else if (name && problems.length === 0) {
         const person = await this.deps.identity.findVerifiedPerson(name, id.normalized);
+        const concerned = person ?? (await this.deps.identity.personByIdNumber(id.normalized));
+        await this.platform.audit.record({
+          action: 'identity.verification',
+          actor: reporter.actor,
+          subjectPersonId: concerned?.id,
+          purpose: `credit record ${documentNumber}`,
+          outcome: person ? 'success' : 'failure',
+          detail: { match: Boolean(person) },
+        });
         if (!person) problems.push({ field: at('subject/idNumber'), message: 'credit.person.notFound' });
         else subject = { kind: 'person', personId: person.id, name, idNumber: id.normalized };
       }

@@ -376,6 +376,20 @@ describe("every staff read of a person's data shows on their 'who accessed my da
       expect(policiesOnly.some((line) => line.startsWith('enterpriseData.read'))).toBe(true);
     });
 
+    it("leaves the enterprise's credit events out for an agent without the credit scope", async () => {
+      await t.platform.audit.record({ action: 'credit.read', actor: { type: 'staff', id: shop.officer.staffId }, subjectEnterpriseId: company.id, purpose: 'credit standing for application 310115-20260302-ZZ98' });
+      const agentWith = async (name: string, scopes: string[]) => {
+        const agent = await verifiedPerson(t, name);
+        expect((await post(`/api/v1/enterprises/${company.id}/agents`, company.representative.cookie, { name: agent.name, idNumber: agent.idNumber, scopes, expiresOn: '2026-12-31' })).statusCode).toBe(201);
+        return agent.cookie;
+      };
+      const actions = async (cookie: string) => ((await get(`/api/v1/enterprises/${company.id}/access-log`, cookie)).json() as Entry[]).map((e) => `${e.action} ${e.purpose}`);
+      const everything = await actions(company.representative.cookie);
+      expect(everything).toContain('credit.read credit standing for application 310115-20260302-ZZ98');
+      expect(await actions(await agentWith('周经办', ['applications', 'credit']))).toEqual(everything);
+      expect(await actions(await agentWith('吴经办', ['applications']))).toEqual(everything.filter((line) => !line.startsWith('credit.')));
+    });
+
     it('is shown to a live agent, and no longer once the agency is revoked', async () => {
       const agent = await verifiedPerson(t, '赵经办');
       const granted = await post(`/api/v1/enterprises/${company.id}/agents`, company.representative.cookie, {

@@ -55,6 +55,9 @@ function subjectsOf(query: AuditSearchQuery): { personId?: string; enterpriseId?
   return { personId: query.subjectPersonId ?? actorPerson, enterpriseId: query.subjectEnterpriseId };
 }
 
+/** A search by actor label that may find people by name (a person's events carry their name as label). */
+const searchesPersonsByName = (query: AuditSearchQuery) => Boolean(query.actor?.trim()) && (query.actorType === undefined || query.actorType === 'person');
+
 /**
  * Transparency for administrators and auditors: searching and exporting the audit trail (each
  * search is itself audited, with the person or enterprise searched for as its subject so that
@@ -76,7 +79,7 @@ export class TransparencyService {
     if (problems.length) throw fieldInvalid('invalidPeriod', problems[0]!.field, problems[0]!.message);
     // Looking someone up in the trail is itself a read of their data: say why, and they will see it.
     const subjects = subjectsOf(query);
-    if ((subjects.personId || subjects.enterpriseId) && !query.purpose?.trim()) throw fieldInvalid('purposeRequired', '/querystring/purpose', 'transparency.purpose.required');
+    if ((subjects.personId || subjects.enterpriseId || searchesPersonsByName(query)) && !query.purpose?.trim()) throw fieldInvalid('purposeRequired', '/querystring/purpose', 'transparency.purpose.required');
     return {
       from: query.from ? shanghaiDayStart(query.from) : undefined,
       to: query.to ? shanghaiDayStart(fromDayNumber(toDayNumber(query.to) + 1)) : undefined,
@@ -92,17 +95,13 @@ export class TransparencyService {
   }
 
   /** Who searched for what is itself on the trail; a search about someone is shown to them. */
-  private async recordSearch(principal: SessionPrincipal, action: 'audit.searched' | 'audit.exported', query: AuditSearchQuery, found: number): Promise<void> {
+  private async recordSearch(principal: SessionPrincipal, action: 'audit.searched' | 'audit.exported', query: AuditSearchQuery, found: number, personsFound: string[] = []): Promise<void> {
     const { purpose, limit: _limit, before: _before, ...filters } = query;
     const subjects = subjectsOf(query);
-    await this.platform.audit.record({
-      action,
-      actor: actorOf(principal),
-      subjectPersonId: subjects.personId,
-      subjectEnterpriseId: subjects.enterpriseId,
-      purpose: purpose?.trim() || undefined,
-      detail: { filters, found },
-    });
+    const entry = { action, actor: actorOf(principal), purpose: purpose?.trim() || undefined, detail: { filters, found } };
+    await this.platform.audit.record({ ...entry, subjectPersonId: subjects.personId, subjectEnterpriseId: subjects.enterpriseId });
+    // Found by name: each person whose own events the search showed sees it on their page too.
+    for (const personId of personsFound) if (personId !== subjects.personId) await this.platform.audit.record({ ...entry, subjectPersonId: personId });
   }
 
   async search(principal: SessionPrincipal, query: AuditSearchQuery): Promise<AuditSearchResult> {
@@ -110,7 +109,8 @@ export class TransparencyService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.platform.audit.search({ ...filter, limit: limit + 1 });
     const items = rows.slice(0, limit).map(eventView);
-    await this.recordSearch(principal, 'audit.searched', query, items.length);
+    const personsFound = searchesPersonsByName(query) ? [...new Set(items.filter((e) => e.actorType === 'person' && e.actorId).map((e) => e.actorId!))] : [];
+    await this.recordSearch(principal, 'audit.searched', query, items.length, personsFound);
     return { items, next: rows.length > limit ? String(items.at(-1)!.seq) : null };
   }
 

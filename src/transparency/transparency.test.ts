@@ -165,7 +165,7 @@ describe('administrators search the audit trail', () => {
   let wang: Awaited<ReturnType<typeof verifiedPerson>>;
 
   const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } });
-  type Result = { items: { seq: number; action: string; actorLabel: string | null; subjectPersonId: string | null; outcome: string; detail: Record<string, unknown> }[]; next: string | null };
+  type Result = { items: { seq: number; action: string; actorId: string | null; actorLabel: string | null; subjectPersonId: string | null; outcome: string; detail: Record<string, unknown> }[]; next: string | null };
 
   beforeAll(async () => {
     t = await createTestApp({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
@@ -197,10 +197,10 @@ describe('administrators search the audit trail', () => {
     const reads = (await get(`/api/v1/admin/audit-events?subjectPersonId=${wang.personId}&purpose=${encodeURIComponent('核查')}&action=personalData.read`, admin.cookie)).json() as Result;
     expect(reads.items.map((e) => e.outcome)).toEqual(['denied', 'success', 'success', 'success']);
     expect(reads.items.every((e) => e.actorLabel === '测试部门310115 · 受理员')).toBe(true);
-    const byActor = (await get(`/api/v1/admin/audit-events?actor=${encodeURIComponent('受理')}&outcome=success`, admin.cookie)).json() as Result;
+    const byActor = (await get(`/api/v1/admin/audit-events?actor=${encodeURIComponent('受理')}&actorType=staff&outcome=success`, admin.cookie)).json() as Result;
     expect(byActor.items.length).toBeGreaterThanOrEqual(3);
     expect(byActor.items.every((e) => e.actorLabel?.includes('受理员') && e.outcome === 'success')).toBe(true);
-    const literal = (await get(`/api/v1/admin/audit-events?actor=${encodeURIComponent('%')}`, admin.cookie)).json() as Result;
+    const literal = (await get(`/api/v1/admin/audit-events?actor=${encodeURIComponent('%')}&actorType=staff`, admin.cookie)).json() as Result;
     expect(literal.items).toEqual([]);
     const day = (await get(`/api/v1/admin/audit-events?from=2026-03-03&to=2026-03-03&subjectPersonId=${wang.personId}&purpose=${encodeURIComponent('核查')}`, admin.cookie)).json() as Result;
     expect(day.items.map((e) => e.outcome)).toEqual(['denied']);
@@ -253,6 +253,17 @@ describe('administrators search the audit trail', () => {
     expect(search).toMatchObject({ subjectPersonId: wang.personId, detail: { filters: { actorType: 'person', actorId: wang.personId } } });
     const log = (await get('/api/v1/identity/me/access-log', wang.cookie)).json() as { action: string; purpose: string }[];
     expect(log[0]).toMatchObject({ action: 'audit.searched', purpose: '信访 2026-031' });
+
+    // A person's events carry their name: searching by a name needs a purpose, and whoever it found sees the search.
+    await t.platform.audit.record({ action: 'enterprise.agentGranted', actor: { type: 'person', id: wang.personId, label: '王芳' } });
+    const name = encodeURIComponent('王芳');
+    expect((await get(`/api/v1/admin/audit-events?actor=${name}`, auditor.cookie)).statusCode).toBe(400);
+    expect((await get(`/api/v1/admin/audit-events?actor=${name}&actorType=staff`, auditor.cookie)).statusCode).toBe(200);
+    const byName = await get(`/api/v1/admin/audit-events?actor=${name}&purpose=${encodeURIComponent('信访 2026-032')}`, auditor.cookie);
+    expect(byName.statusCode).toBe(200);
+    expect((byName.json() as Result).items.some((e) => e.actorId === wang.personId)).toBe(true);
+    const afterName = (await get('/api/v1/identity/me/access-log', wang.cookie)).json() as { action: string; purpose: string }[];
+    expect(afterName[0]).toMatchObject({ action: 'audit.searched', purpose: '信访 2026-032' });
   });
 
   it('exports the search as CSV, audited', async () => {

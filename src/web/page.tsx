@@ -479,6 +479,39 @@ export function ButtonLink({ href, children, variant = 'primary' }: { href: stri
   );
 }
 
+/** The page asked for by `?page=` (1 when absent or not a page number). */
+export function pageNumberOf(request: FastifyRequest): number {
+  const value = (request.query as Record<string, unknown> | undefined)?.page;
+  return typeof value === 'string' && /^[1-9]\d{0,4}$/.test(value) ? Number(value) : 1;
+}
+
+/** Previous and next links between the pages of a long list (plain links: no JavaScript needed). */
+export function Pager({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
+  const { t } = usePage();
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label={t('web.pager.label')}>
+      <p>{t('web.pager.position', { page, pages })}</p>
+      <ul className="pagination">
+        {page > 1 ? (
+          <li>
+            <a href={href(Math.min(page - 1, pages))} rel="prev">
+              {t('web.pager.previous')}
+            </a>
+          </li>
+        ) : null}
+        {page < pages ? (
+          <li>
+            <a href={href(page + 1)} rel="next">
+              {t('web.pager.next')}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
 export function SummaryList({ rows }: { rows: { key: string; value: ReactNode; action?: ReactNode }[] }) {
   return (
     <dl className="summary-list">

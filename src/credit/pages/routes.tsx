@@ -5,6 +5,7 @@ import type { MessageKey } from '../../core/i18n.js';
 import { UploadForm } from '../../files/components.js';
 import { readMultipart } from '../../files/multipart.js';
 import { queryOf } from '../../identity/pages/context.js';
+import { shanghaiDate } from '../../reference/dates.js';
 import { Button, Checkboxes, Form, InsetText, Radios, Select, SummaryList, Table, TextArea, TextInput, WarningText, formBody, formList, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../web/page.js';
 import { importCreditCsv, IMPORT_MAX_BYTES } from '../csv-import.js';
 import { CATEGORIES, DEFAULT_PUBLIC_FIELDS, OPTIONAL_PUBLIC_FIELDS, SEVERITIES, TEXT_MAX, type ImportResult, type PublicLookup, type RecordInput, type RecordView, type RepairView } from '../schema.js';
@@ -165,7 +166,7 @@ function RepairsPage({ repairs }: { repairs: RepairView[] }) {
               r.record.subjectName,
               t(categoryKey(r.record.category)),
               r.record.title,
-              r.appliedAt.slice(0, 10),
+              shanghaiDate(new Date(r.appliedAt)),
               <a href={`/workbench/credit/repairs/${encodeURIComponent(r.id)}`} aria-label={t('credit.page.repairs.openLabel', { name: r.record.subjectName })}>
                 {t('credit.page.repairs.open')}
               </a>,
@@ -229,7 +230,7 @@ function ApplyRepairPage({ record, repairs, notice }: { record: RecordView; repa
         <Table
           caption={t('credit.page.apply.history')}
           head={[t('credit.page.repairs.appliedAt'), t('credit.page.records.status'), t('credit.field.decisionReason')]}
-          rows={repairs.map((r, i) => ({ key: String(i), cells: [r.appliedAt.slice(0, 10), t(`credit.repairStatus.${r.status}` as MessageKey), r.decisionReason ?? ''] }))}
+          rows={repairs.map((r, i) => ({ key: String(i), cells: [shanghaiDate(new Date(r.appliedAt)), t(`credit.repairStatus.${r.status}` as MessageKey), r.decisionReason ?? ''] }))}
         />
       ) : null}
       {record.repairableFrom && !repairs.some((r) => r.status === 'pending') ? (

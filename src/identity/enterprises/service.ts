@@ -592,7 +592,13 @@ export class EnterpriseService {
     const access = await this.authorize(principal, enterpriseId);
     return this.platform.audit.accessesOf(
       { enterpriseId },
-      { before: page.before, limit: page.limit ?? ACCESS_LOG_PAGE, withoutApplications: !access.scopes.includes('applications') },
+      {
+        before: page.before,
+        limit: page.limit ?? ACCESS_LOG_PAGE,
+        withoutApplications: !access.scopes.includes('applications'),
+        // Who read or decided on the enterprise's credit is credit information.
+        withoutActionsIn: access.scopes.includes('credit') ? [] : ['credit'],
+      },
     );
   }
 

@@ -224,4 +224,13 @@ describe('supervision alerts: raised once to the responsible staff, escalated on
     // A's overdue alert cleared with the pause; B's two are open.
     expect(mine.json().items.map((i: { title: string }) => i.title).sort()).toEqual(['Application past its legal time limit', 'Application past its promised time limit']);
   });
+
+  it('never escalates an alert raised or reopened after the sweep listed it as due (an older, slow sweep)', async () => {
+    const legal = (await told('application.overdue', ids.b, 'legal')).alert;
+    const store = services.supervisionAlerts.store;
+    // A sweep that started a day before listed only alerts raised by then; this one was raised since.
+    const listedBy = '2026-03-23T02:00:00.000Z';
+    expect(await t.platform.db.transaction().execute((tx) => store.markEscalated(tx, [legal.id], '2026-03-24T02:00:00.000Z', '310000', listedBy))).toEqual([]);
+    expect((await told('application.overdue', ids.b, 'legal')).alert.escalatedAt).toBeNull();
+  });
 });

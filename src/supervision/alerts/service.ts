@@ -195,7 +195,7 @@ export class SupervisionAlertService {
         for (const item of batch) byRegion.set(item.target.regionCode, [...(byRegion.get(item.target.regionCode) ?? []), item]);
         const rows: SupervisionAlertRecipientsTable[] = [];
         for (const [regionCode, group] of byRegion) {
-          const marked = new Set(await this.store.markEscalated(tx, group.map(({ alert }) => alert.id), nowIso, regionCode));
+          const marked = new Set(await this.store.markEscalated(tx, group.map(({ alert }) => alert.id), nowIso, regionCode, raisedBy));
           for (const { alert, target } of group.filter(({ alert }) => marked.has(alert.id))) {
             rows.push(...[...target.supervisors, ...watcherOf(alert, target)].map((member) => receipt(alert.id, member, 'escalation', nowIso)));
             result.escalated++;

@@ -139,8 +139,11 @@ export class AlertStore {
       .execute();
   }
 
-  /** Marks these alerts escalated to `regionCode` unless another sweep did; the ids this call marked. */
-  async markEscalated(tx: Tx, ids: string[], at: string, regionCode: string | null): Promise<string[]> {
+  /**
+   * Marks these alerts escalated to `regionCode` unless another sweep did, or one reopened them
+   * since they were listed (their delay starts again); the ids this call marked.
+   */
+  async markEscalated(tx: Tx, ids: string[], at: string, regionCode: string | null, raisedBy: string): Promise<string[]> {
     if (!ids.length) return [];
     const marked = await tx
       .updateTable('supervisionAlerts')
@@ -148,6 +151,7 @@ export class AlertStore {
       .where('id', 'in', ids)
       .where('escalatedAt', 'is', null)
       .where('resolvedAt', 'is', null)
+      .where(sql<string>`coalesce(reopened_at, raised_at)`, '<=', raisedBy)
       .returning('id')
       .execute();
     return marked.map((row) => row.id);

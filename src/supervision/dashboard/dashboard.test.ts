@@ -113,6 +113,10 @@ describe('a Shanghai supervisor, January to October 2026', () => {
     expect(bad.json().errors[0].field).toBe('/from');
     const reversed = await get(shanghai.cookie, '/api/v1/supervision/dashboard?from=2026-10&to=2026-09');
     expect(reversed.json().errors[0].field).toBe('/to');
+    // Years no dashboard covers are refused as such, on the API, the page and the CSV alike.
+    for (const url of ['/api/v1/supervision/dashboard?from=9999-12&to=9999-12', '/api/v1/supervision/dashboard?from=0999-01&to=0999-01', '/supervision?from=9999-12&to=9999-12', '/supervision/regions/310000/summary.csv?from=0999-01&to=0999-02']) {
+      expect((await get(shanghai.cookie, url)).statusCode, url).toBe(400);
+    }
   });
 });
 

@@ -30,7 +30,7 @@ export const shanghaiMonth = (iso: string) => shanghaiDate(new Date(iso)).slice(
 export function addMonths(month: string, delta: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const index = y * 12 + (m - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 /** The first instant of an Asia/Shanghai month, as ISO UTC. */

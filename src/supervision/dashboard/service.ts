@@ -11,7 +11,8 @@ import { DashboardStore, type ReviewRollupRow, type RollupFilter, type RollupRow
 import type { DashboardView, DueRow, Figures, Period, PreviousFigures, ScopeKind, ScopeRef } from './schema.js';
 import './messages.js';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month of this century: the years a dashboard can cover (and its period before, in 19xx). */
+const MONTH = /^20\d{2}-(0[1-9]|1[0-2])$/;
 /** The longest period one dashboard covers. */
 export const MAX_PERIOD_MONTHS = 24;
 const DUE_LIST_LIMIT = 100;

@@ -62,6 +62,15 @@ describe('supervision flags: a supervisor flags, the department responds, the su
     expect(audited).toEqual([{ action: 'supervision.flagRaised', outcome: 'success' }]);
   });
 
+  it('answers the same flag sent again (twice at once, or later while it is open) with the flag already raised', async () => {
+    const again = () => send('POST', '/api/v1/supervision/flags', shanghai.cookie, { trackingNumber, reason: '受理后三天无进展，请说明原因。', dueOn: '2026-03-05' });
+    const twice = await Promise.all([again(), again()]);
+    expect(twice.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(twice.map((r) => r.json().id)).toEqual([flagId, flagId]);
+    expect(await t.platform.db.selectFrom('supervisionFlags').select('id').execute()).toHaveLength(1);
+    expect(await t.platform.db.selectFrom('auditEvents').select('action').where('action', '=', 'supervision.flagRaised').execute()).toHaveLength(1);
+  });
+
   it('refuses a flag outside the supervisor’s region, and names what is wrong in a bad request', async () => {
     const outside = await send('POST', '/api/v1/supervision/flags', shanghai.cookie, { departmentId: hangzhou.department.id, reason: '越权督办', dueOn: '2026-03-05' });
     expect(outside.statusCode).toBe(403);
@@ -173,5 +182,23 @@ describe('supervision flags: a supervisor flags, the department responds, the su
     const form = await send('GET', `/supervision/flags/new?departmentId=${pudong.department.id}`, shanghai.cookie);
     expect(form.statusCode).toBe(200);
     expect(form.body).not.toContain(hangzhou.department.nameEn);
+  });
+
+  it('pages a long list a hundred at a time, reaching the oldest without JavaScript', async () => {
+    for (let i = 1; i <= 101; i++) {
+      expect((await send('POST', '/api/v1/supervision/flags', shanghai.cookie, { departmentId: pudong.department.id, reason: `第${i}项整改督办`, dueOn: '2026-03-31' })).statusCode).toBe(201);
+    }
+    const total = (await send('GET', '/api/v1/supervision/flags?state=all', shanghai.cookie)).json().total as number;
+    const flagLinks = (body: string) => (body.match(/href="\/supervision\/flags\/[^"/]+"/g) ?? []).filter((link) => !link.endsWith('/new"'));
+    const first = await send('GET', '/supervision/flags?show=all', shanghai.cookie);
+    expect(flagLinks(first.body)).toHaveLength(100);
+    expect(first.body).toContain(`Page 1 of ${Math.ceil(total / 100)}`);
+    expect(first.body).toContain('href="/supervision/flags?show=all&amp;page=2" rel="next"');
+    const second = await send('GET', '/supervision/flags?show=all&page=2', shanghai.cookie);
+    expect(flagLinks(second.body)).toHaveLength(total - 100);
+    expect(second.body).toContain('rel="prev"');
+    expect(second.body).not.toContain('rel="next"');
+    // Not a page number: the first page.
+    expect((await send('GET', '/supervision/flags?show=all&page=x', shanghai.cookie)).body).toContain('Page 1 of');
   });
 });

@@ -14,12 +14,16 @@ export function supervisionFlagRoutes(app: HttpApp, deps: FlagPageDeps): void {
       schema: {
         tags,
         summary: 'Flag an application or a department in my region for follow-up (supervisors)',
-        description: 'Exactly one of applicationId, trackingNumber or departmentId. Outside the supervisor’s region: 403 outsideRegion.',
+        description:
+          'Exactly one of applicationId, trackingNumber or departmentId. Outside the supervisor’s region: 403 outsideRegion. The same flag again (same target and reason, by the same supervisor, not yet closed) answers the flag already raised with 200 instead of raising a second one (201).',
         body: RaiseFlagBody,
-        response: { 201: FlagView },
+        response: { 200: FlagView, 201: FlagView },
       },
     },
-    async (request, reply) => reply.status(201).send(await flags.raise(requireRole(request, 'supervisor'), request.body)),
+    async (request, reply) => {
+      const { created, flag } = await flags.raise(requireRole(request, 'supervisor'), request.body);
+      return reply.status(created ? 201 : 200).send(flag);
+    },
   );
 
   app.get(

@@ -56,7 +56,8 @@ export class SupervisionFlagService {
     return shanghaiDate(this.platform.clock.now());
   }
 
-  async raise(supervisor: SessionPrincipal, input: RaiseFlagBody): Promise<FlagView> {
+  /** Raises a flag; `created` false when the same open flag was already raised (and is answered). */
+  async raise(supervisor: SessionPrincipal, input: RaiseFlagBody): Promise<{ created: boolean; flag: FlagView }> {
     const regionCode = supervisorRegion(supervisor);
     const problems: FieldProblem[] = [];
     const reason = requiredText('/reason', input.reason, problems);
@@ -105,12 +106,18 @@ export class SupervisionFlagService {
       ...NO_RESPONSE,
       updatedAt: nowIso,
     };
-    await this.store.transaction(async (tx) => {
+    // The same flag again (a form sent twice, a retried request) is the flag already raised: the
+    // department is not asked twice nor alerted twice.
+    const twinId = await this.store.transaction(async (tx) => {
+      await this.platform.dialect.lockName(tx, `supervision-flags-raised-by:${row.raisedBy}`);
+      const twin = await this.store.openTwin(tx, row);
+      if (twin) return twin.id;
       await this.store.insert(tx, row);
       await this.store.insertEvent(tx, this.event(row, 'raised', supervisor, actor, nowIso, reason, dueOn));
       await this.platform.audit.record({ action: 'supervision.flagRaised', actor, detail: { flagId: row.id, departmentId: department.id, applicationId: row.applicationId, dueOn } }, tx);
+      return null;
     });
-    return this.get(supervisor, row.id);
+    return { created: twinId === null, flag: await this.get(supervisor, twinId ?? row.id) };
   }
 
   /** The department's response; the flag waits for the supervisor to close or reopen it. */

@@ -74,6 +74,20 @@ export class FlagStore {
     await tx.insertInto('supervisionFlagEvents').values(row).execute();
   }
 
+  /** A flag this supervisor raised on the same target for the same reason that is not closed yet. */
+  openTwin(tx: Tx, row: Pick<FlagRow, 'raisedBy' | 'target' | 'applicationId' | 'departmentId' | 'reason'>): Promise<FlagRow | undefined> {
+    let query = tx
+      .selectFrom('supervisionFlags')
+      .selectAll()
+      .where('raisedBy', '=', row.raisedBy)
+      .where('target', '=', row.target)
+      .where('departmentId', '=', row.departmentId)
+      .where('reason', '=', row.reason)
+      .where('status', '!=', 'closed');
+    query = row.applicationId ? query.where('applicationId', '=', row.applicationId) : query.where('applicationId', 'is', null);
+    return query.executeTakeFirst();
+  }
+
   byId(id: string, tx: Tx | Db = this.db): Promise<FlagRow | undefined> {
     return tx.selectFrom('supervisionFlags').selectAll().where('id', '=', id).executeTakeFirst();
   }

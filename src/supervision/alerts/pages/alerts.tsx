@@ -5,7 +5,7 @@ import type { MessageKey } from '../../../core/i18n.js';
 import { pageStaff, when } from '../../../evaluation/pages/components.js';
 import { queryOf } from '../../../identity/pages/context.js';
 import { getRegion } from '../../../reference/regions.js';
-import { Button, Form, Table, seeOther, sendPage, tr, usePage } from '../../../web/page.js';
+import { Button, Form, Pager, Table, pageNumberOf, seeOther, sendPage, tr, usePage } from '../../../web/page.js';
 import type { AlertView } from '../schema.js';
 import type { SupervisionAlertService } from '../service.js';
 
@@ -100,9 +100,13 @@ function AlertTable({ alerts, own, back }: { alerts: AlertView[]; own: boolean; 
   );
 }
 
-function AlertsPage({ alerts, total, unread, show, region }: { alerts: AlertView[]; total: number; unread?: number; show: Show; region: boolean }) {
+/** Alerts per page: a region can have thousands open; the oldest are reached page by page. */
+const PAGE_SIZE = 100;
+
+function AlertsPage({ alerts, total, unread, show, region, page }: { alerts: AlertView[]; total: number; unread?: number; show: Show; region: boolean; page: number }) {
   const { t } = usePage();
   const base = region ? '/supervision/alerts' : '/workbench/alerts';
+  const here = `${base}?show=${show}${page > 1 ? `&page=${page}` : ''}`;
   return (
     <>
       <h1>{t(region ? 'supervision.alerts.page.region.title' : 'supervision.alerts.page.mine.title')}</h1>
@@ -113,7 +117,8 @@ function AlertsPage({ alerts, total, unread, show, region }: { alerts: AlertView
       ) : (
         <>
           <p>{region ? t('supervision.alerts.page.regionCount', { total }) : t('supervision.alerts.page.count', { total, unread: unread ?? 0 })}</p>
-          <AlertTable alerts={alerts} own={!region} back={`${base}?show=${show}`} />
+          <AlertTable alerts={alerts} own={!region} back={here} />
+          <Pager page={page} pages={Math.ceil(total / PAGE_SIZE)} href={(n) => `${base}?show=${show}&page=${n}`} />
         </>
       )}
     </>
@@ -126,8 +131,9 @@ export function alertPages(app: HttpApp, alerts: SupervisionAlertService): void 
     const staff = pageStaff(request, reply, ...STAFF_ROLES);
     if (!staff) return reply;
     const show = showOf(request);
-    const list = await alerts.mine(staff, { state: show, limit: 200 }, request.locale);
-    return sendPage(request, reply, { title: tr(request)('supervision.alerts.page.mine.title'), width: 'wide', children: <AlertsPage alerts={list.items} total={list.total} unread={list.unread} show={show} region={false} /> });
+    const page = pageNumberOf(request);
+    const list = await alerts.mine(staff, { state: show, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, request.locale);
+    return sendPage(request, reply, { title: tr(request)('supervision.alerts.page.mine.title'), width: 'wide', children: <AlertsPage alerts={list.items} total={list.total} unread={list.unread} show={show} region={false} page={page} /> });
   });
 
   app.post<{ Params: { id: string } }>('/workbench/alerts/:id/read', { schema: { hide: true } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
@@ -135,14 +141,15 @@ export function alertPages(app: HttpApp, alerts: SupervisionAlertService): void 
     if (!staff) return reply;
     await alerts.markRead(staff, request.params.id, request.locale);
     const back = queryOf(request).back;
-    return seeOther(reply, typeof back === 'string' && /^\/(workbench|supervision)\/alerts(\?show=\w+)?$/.test(back) ? back : '/workbench/alerts');
+    return seeOther(reply, typeof back === 'string' && /^\/(workbench|supervision)\/alerts(\?show=\w+(&page=\d{1,5})?)?$/.test(back) ? back : '/workbench/alerts');
   });
 
   app.get('/supervision/alerts', { schema: { hide: true } }, async (request, reply) => {
     const staff = pageStaff(request, reply, 'supervisor');
     if (!staff) return reply;
     const show = showOf(request);
-    const list = await alerts.inRegion(staff, { state: show, limit: 200 }, request.locale);
-    return sendPage(request, reply, { title: tr(request)('supervision.alerts.page.region.title'), width: 'wide', children: <AlertsPage alerts={list.items} total={list.total} show={show} region /> });
+    const page = pageNumberOf(request);
+    const list = await alerts.inRegion(staff, { state: show, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, request.locale);
+    return sendPage(request, reply, { title: tr(request)('supervision.alerts.page.region.title'), width: 'wide', children: <AlertsPage alerts={list.items} total={list.total} show={show} region page={page} /> });
   });
 }

@@ -5,7 +5,7 @@ import type { HttpApp } from '../../../core/http.js';
 import type { Locale, MessageKey } from '../../../core/i18n.js';
 import { Notice, pageStaff, when } from '../../../evaluation/pages/components.js';
 import { queryOf } from '../../../identity/pages/context.js';
-import { Button, ButtonLink, Form, InsetText, Select, SummaryList, Table, TextArea, TextInput, WarningText, formBody, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../../web/page.js';
+import { Button, ButtonLink, Form, InsetText, Pager, Select, SummaryList, Table, TextArea, TextInput, WarningText, formBody, formStateFrom, pageNumberOf, seeOther, sendPage, tr, usePage, type FormState } from '../../../web/page.js';
 import type { DepartmentRef } from '../../alerts/service.js';
 import { FLAG_TEXT_MAX, type FlagQuery, type FlagView } from '../schema.js';
 import type { SupervisionFlagService } from '../service.js';
@@ -29,7 +29,10 @@ export function subjectOf(flag: FlagView, locale: Locale, t: (key: MessageKey, p
   return flag.application ? t('supervision.flags.subject.application', { trackingNumber: flag.application.trackingNumber }) : (flag.department.name?.[locale] ?? flag.department.id);
 }
 
-function FlagList({ flags, total, show, side }: { flags: FlagView[]; total: number; show: Show; side: Side }) {
+/** Flags per page of the lists. */
+const PAGE_SIZE = 100;
+
+function FlagList({ flags, total, show, side, page }: { flags: FlagView[]; total: number; show: Show; side: Side; page: number }) {
   const { t, locale } = usePage();
   const region = side === 'supervision';
   return (
@@ -80,6 +83,7 @@ function FlagList({ flags, total, show, side }: { flags: FlagView[]; total: numb
               };
             })}
           />
+          <Pager page={page} pages={Math.ceil(total / PAGE_SIZE)} href={(n) => `/${side}/flags?show=${show}&page=${n}`} />
         </>
       )}
     </>
@@ -192,15 +196,16 @@ const ROLES: Record<Side, ('supervisor' | 'officer' | 'approver')[]> = { supervi
 /** The supervisor's pages (/supervision/flags) and the flagged department's (/workbench/flags). */
 export function flagPages(app: HttpApp, { flags, departmentsWithin }: FlagPageDeps): void {
   for (const side of ['supervision', 'workbench'] as const) {
-    const query = (show: Show): FlagQuery => ({ scope: side === 'supervision' ? 'region' : 'department', state: show, limit: 200 });
+    const query = (show: Show, page: number): FlagQuery => ({ scope: side === 'supervision' ? 'region' : 'department', state: show, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
 
     app.get(`/${side}/flags`, { schema: { hide: true } }, async (request, reply) => {
       const staff = pageStaff(request, reply, ...ROLES[side]);
       if (!staff) return reply;
       const show = showOf(request);
-      const { total, items } = await flags.list(staff, query(show));
+      const page = pageNumberOf(request);
+      const { total, items } = await flags.list(staff, query(show, page));
       const title = tr(request)(side === 'supervision' ? 'supervision.flags.page.region.title' : 'supervision.flags.page.department.title');
-      return sendPage(request, reply, { title, width: 'wide', children: <FlagList flags={items} total={total} show={show} side={side} /> });
+      return sendPage(request, reply, { title, width: 'wide', children: <FlagList flags={items} total={total} show={show} side={side} page={page} /> });
     });
 
     const showFlag = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: SessionPrincipal, form?: FormState & { status?: number }) => {
@@ -228,7 +233,7 @@ export function flagPages(app: HttpApp, { flags, departmentsWithin }: FlagPageDe
         if (!staff) return reply;
         const values = formBody(request);
         try {
-          const flag = await flags.raise(staff, { trackingNumber: values.trackingNumber, departmentId: values.departmentId, reason: values.reason ?? '', dueOn: values.dueOn ?? '' });
+          const { flag } = await flags.raise(staff, { trackingNumber: values.trackingNumber, departmentId: values.departmentId, reason: values.reason ?? '', dueOn: values.dueOn ?? '' });
           return seeOther(reply, `${flagBase(side, flag.id)}?done=raised`);
         } catch (error) {
           return newFlag(request, reply, staff, formStateFrom(error, request, values));
