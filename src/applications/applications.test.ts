@@ -141,6 +141,10 @@ describe('applying once online and being handled within the legal time limit', (
     const partial = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/supplement`, headers: as(wang.cookie), payload: { form: { businessName: '王记牛肉面馆' } } });
     expect(partial.statusCode).toBe(400);
     expect(partial.json().errors.map((e: { field: string }) => e.field)).toContain('/materials/premises');
+    // Taking the requested material away does not supply it.
+    const removed = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${applicationId}/supplement`, headers: as(wang.cookie), payload: { form: { businessName: '王记牛肉面馆' }, materials: { premises: null } } });
+    expect(removed.statusCode).toBe(400);
+    expect(removed.json().errors.map((e: { field: string }) => e.field)).toContain('/materials/premises');
     const answered = await t.app.inject({
       method: 'POST',
       url: `/api/v1/applications/${applicationId}/supplement`,

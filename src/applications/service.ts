@@ -713,7 +713,8 @@ export class ApplicationService {
     const problems = [...submission.problems];
     // The notice lists what to supplement: all of it must come, and nothing else may change.
     for (const key of request?.materials ?? []) {
-      if (!(input.materials && key in input.materials)) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
+      // Removing a requested material (null) does not supply it.
+      if (!input.materials?.[key]) problems.push({ field: `/materials/${key}`, message: 'applications.supplement.materialNeeded' });
     }
     for (const key of request?.fields ?? []) {
       const given = input.form?.[key];

@@ -155,6 +155,12 @@ describe('a department publishes and edits its own service items', () => {
     expect((await t.app.inject({ url: `/api/v1/catalog/versions/${firstVersionId}` })).json()).toEqual(first.json());
     expect((await services.catalog.getVersion(firstVersionId)).definition).toEqual(individualBusinessDefinition());
     expect((await t.app.inject({ url: `/api/v1/catalog/items/${itemId}/versions/3` })).statusCode).toBe(404);
+    // An edit made from version 1 while version 2 was saved is refused, not saved over it.
+    const stale = await send('PUT', `/api/v1/catalog/items/${itemId}?expectedVersion=1`, editor, individualBusinessDefinition());
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('itemVersionChanged');
+    expect((await t.app.inject({ url: `/api/v1/catalog/items/${itemId}` })).json().version).toBe(2);
+    expect((await send('PUT', `/api/v1/catalog/items/${itemId}?expectedVersion=0`, editor, edited)).statusCode).toBe(400);
   });
 
   it("refuses another department's editor (403) and leaves the item as it was", async () => {

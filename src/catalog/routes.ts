@@ -9,6 +9,7 @@ import {
   BundleView,
   ItemDefinition,
   ItemParams,
+  ReviseItemQuery,
   ItemVersionParams,
   ItemVersionView,
   SearchQuery,
@@ -98,13 +99,14 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogService, satisfactio
       schema: {
         tags,
         summary: "Edit a service item: saves a new version (the implementing department's catalogue editors)",
-        description: `Earlier versions stay unchanged and readable; applications keep the version they were submitted under. Another department's editor gets 403; the implementation code cannot change. ${inconsistent}`,
+        description: `Earlier versions stay unchanged and readable; applications keep the version they were submitted under. Another department's editor gets 403; the implementation code cannot change. Send ?expectedVersion= (the version the edit started from) so that an edit saved meanwhile is a 409 instead of being overwritten. ${inconsistent}`,
         params: ItemParams,
+        querystring: ReviseItemQuery,
         body: ItemDefinition,
         response: { 200: ItemVersionView },
       },
     },
-    async (request) => catalog.reviseItem(requireRole(request, 'catalogEditor'), request.params.id, request.body),
+    async (request) => catalog.reviseItem(requireRole(request, 'catalogEditor'), request.params.id, request.body, { expectedVersion: request.query.expectedVersion }),
   );
 
   app.post(

@@ -303,6 +303,10 @@ export const SearchResult = Type.Object({ total: Type.Integer(), limit: Type.Int
 export type SearchResult = Static<typeof SearchResult>;
 
 export const ItemParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const ReviseItemQuery = Type.Object({
+  expectedVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'The version this edit was made from: if another version was saved since, 409 itemVersionChanged instead of overwriting it' })),
+});
 export const ItemVersionParams = Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
 export const VersionParams = Type.Object({ versionId: Type.String({ maxLength: 64 }) });
 
