@@ -348,13 +348,9 @@ export class DashboardStore {
     return (await this.summed('supervisionMonthly', APPLICATION_COLUMNS, filter)).map((row) => ({ itemId: row.itemId, departmentId: row.departmentId, regionCode: row.regionCode, ...rollupCounts(row) }));
   }
 
-  /** The copy of the catalogue's items, in a stable order (to tell whether it changed). */
+  /** The copy of the catalogue's items as it stands (to tell whether the catalogue changed). */
   copiedItems(): Promise<SupervisionItemsTable[]> {
-    return this.db
-      .selectFrom('supervisionItems')
-      .select(['itemId', 'departmentId', 'regionCode', 'status', 'nameZh', 'nameEn', 'departmentNameZh', 'departmentNameEn', 'visits', 'fullyOnline'])
-      .orderBy('itemId')
-      .execute();
+    return this.db.selectFrom('supervisionItems').select(['itemId', 'departmentId', 'regionCode', 'status', 'nameZh', 'nameEn', 'departmentNameZh', 'departmentNameEn', 'visits', 'fullyOnline']).execute();
   }
 
   /**

@@ -200,5 +200,9 @@ describe('supervision flags: a supervisor flags, the department responds, the su
     expect(second.body).not.toContain('rel="next"');
     // Not a page number: the first page.
     expect((await send('GET', '/supervision/flags?show=all&page=x', shanghai.cookie)).body).toContain('Page 1 of');
+    // Past the end (a bookmark, after flags were closed): the count and a way back, not "none".
+    const past = await send('GET', '/supervision/flags?show=all&page=9', shanghai.cookie);
+    expect(flagLinks(past.body)).toHaveLength(0);
+    expect(past.body).toContain('href="/supervision/flags?show=all&amp;page=2" rel="prev"');
   });
 });

@@ -112,12 +112,12 @@ function AlertsPage({ alerts, total, unread, show, region, page }: { alerts: Ale
       <h1>{t(region ? 'supervision.alerts.page.region.title' : 'supervision.alerts.page.mine.title')}</h1>
       <p className="lead">{t(region ? 'supervision.alerts.page.region.lead' : 'supervision.alerts.page.mine.lead')}</p>
       <Filters base={base} show={show} />
-      {alerts.length === 0 ? (
+      {total === 0 ? (
         <p>{t('supervision.alerts.page.none')}</p>
       ) : (
         <>
           <p>{region ? t('supervision.alerts.page.regionCount', { total }) : t('supervision.alerts.page.count', { total, unread: unread ?? 0 })}</p>
-          <AlertTable alerts={alerts} own={!region} back={here} />
+          {alerts.length ? <AlertTable alerts={alerts} own={!region} back={here} /> : null}
           <Pager page={page} pages={Math.ceil(total / PAGE_SIZE)} href={(n) => `${base}?show=${show}&page=${n}`} />
         </>
       )}

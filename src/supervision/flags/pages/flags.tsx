@@ -51,38 +51,40 @@ function FlagList({ flags, total, show, side, page }: { flags: FlagView[]; total
           ))}
         </ul>
       </nav>
-      {flags.length === 0 ? (
+      {total === 0 ? (
         <p>{t('supervision.flags.page.none')}</p>
       ) : (
         <>
           <p>{t('supervision.flags.page.count', { total })}</p>
-          <Table
-            caption={t('supervision.flags.page.caption')}
-            head={[t('supervision.flags.page.subject'), t('supervision.flags.page.department'), t('supervision.flags.page.dueOn'), t('supervision.flags.page.status'), '']}
-            rows={flags.map((flag) => {
-              const subject = subjectOf(flag, locale, t);
-              return {
-                key: flag.id,
-                cells: [
-                  subject,
-                  flag.department.name?.[locale] ?? flag.department.id,
-                  <>
-                    {flag.dueOn}
-                    {flag.overdue ? (
-                      <>
-                        {' '}
-                        <strong className="tag">{t('supervision.flags.page.overdue')}</strong>
-                      </>
-                    ) : null}
-                  </>,
-                  t(`supervision.flags.status.${flag.status}` as MessageKey),
-                  <a href={flagBase(side, flag.id)} aria-label={t('supervision.flags.page.viewLabel', { subject })}>
-                    {t('supervision.flags.page.view')}
-                  </a>,
-                ],
-              };
-            })}
-          />
+          {flags.length ? (
+            <Table
+              caption={t('supervision.flags.page.caption')}
+              head={[t('supervision.flags.page.subject'), t('supervision.flags.page.department'), t('supervision.flags.page.dueOn'), t('supervision.flags.page.status'), '']}
+              rows={flags.map((flag) => {
+                const subject = subjectOf(flag, locale, t);
+                return {
+                  key: flag.id,
+                  cells: [
+                    subject,
+                    flag.department.name?.[locale] ?? flag.department.id,
+                    <>
+                      {flag.dueOn}
+                      {flag.overdue ? (
+                        <>
+                          {' '}
+                          <strong className="tag">{t('supervision.flags.page.overdue')}</strong>
+                        </>
+                      ) : null}
+                    </>,
+                    t(`supervision.flags.status.${flag.status}` as MessageKey),
+                    <a href={flagBase(side, flag.id)} aria-label={t('supervision.flags.page.viewLabel', { subject })}>
+                      {t('supervision.flags.page.view')}
+                    </a>,
+                  ],
+                };
+              })}
+            />
+          ) : null}
           <Pager page={page} pages={Math.ceil(total / PAGE_SIZE)} href={(n) => `/${side}/flags?show=${show}&page=${n}`} />
         </>
       )}
