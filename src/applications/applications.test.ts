@@ -504,6 +504,18 @@ describe('the rules around supplements, drafts and the queue', () => {
     expect(again.json().code).toBe('supplementAlreadyRequested');
   });
 
+  it('does not take the removal of a requested material as supplying it', async () => {
+    // The family list is asked although the answers (a personal business) do not require it.
+    const id = await apply('supplement-removal');
+    await act(id, 'accept');
+    await act(id, 'startReview');
+    expect((await act(id, 'requestSupplement', { opinion: '请提供家庭成员名单', missing: { materials: ['familyList'] } })).statusCode).toBe(200);
+    const removed = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/supplement`, headers: { cookie: person.cookie }, payload: { materials: { familyList: null } } });
+    expect(removed.statusCode).toBe(400);
+    expect(removed.json().errors.map((e: { field: string }) => e.field)).toEqual(['/materials/familyList']);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/applications/${id}`, headers: { cookie: person.cookie } })).json().status).toBe('supplementRequested');
+  });
+
   it('keeps drafts out of every queue and puts a paused application at the end, never overdue', async () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: person.cookie }, payload: { itemId: office.item.itemId } });
     const drafts = await t.app.inject({ method: 'GET', url: '/api/v1/workbench/applications?status=draft', headers: { cookie: office.officer.cookie } });
