@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newId } from './ids.js';
 
@@ -12,5 +13,27 @@ describe('UUIDv7 ids', () => {
   it('never repeat, also across refills of the random pool', () => {
     const ids = new Set(Array.from({ length: 5000 }, () => newId(1_700_000_000_000)));
     expect(ids.size).toBe(5000);
+  });
+
+  it('ascend when made one after another in the same millisecond, also past 4,096 of them', () => {
+    const ids = Array.from({ length: 10_000 }, () => newId(1_700_000_000_500));
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]!.startsWith(newId(1_700_000_000_500).slice(0, 8))).toBe(true);
+  });
+
+  it('ascend for any run of non-decreasing times, and an earlier time still sorts by its own time', () => {
+    let clock = 1_800_000_000_000;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 300 }), fc.integer({ min: 0, max: 1_000_000 }), (steps, gap) => {
+        const start = (clock += gap + 2000);
+        let t = start;
+        const ids = steps.map((step) => newId((t += step)));
+        clock = t;
+        expect([...ids].sort()).toEqual(ids);
+        const backdated = newId(start - 1000);
+        expect(backdated < ids[0]!).toBe(true);
+        expect(backdated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }),
+    );
   });
 });
