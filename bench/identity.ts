@@ -5,7 +5,7 @@
  * own process, and measures with autocannon
  *   - the identity verification API (requests/s, p99) against a bare Fastify hello-world,
  *   - password login (logins/s) against a bare argon2id hash loop,
- *   - the server's resident memory;
+ *   - the server's resident memory after the load and at its peak;
  * then the cold start of `npm start` on a fresh data directory and on a warm one.
  *
  * Options (environment): BENCH_PERSONS (default 100000), BENCH_SECONDS (default 8),
@@ -24,7 +24,7 @@ import { MIGRATIONS } from '../src/migrations.js';
 import { makeResidentId } from '../src/reference/testing.js';
 import { createServices } from '../src/services.js';
 import { createVerificationClient } from './verification-client.js';
-import { freePort, load, row, rssMb, startServer, treeRssMb, type LoadResult } from './support.js';
+import { freePort, load, peakRssMb, row, rssMb, startServer, treeRssMb, type LoadResult } from './support.js';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -75,6 +75,7 @@ interface DialectFigures {
   login: LoadResult;
   argon2PerSecond: number;
   memoryMb: number;
+  peakMemoryMb: number;
   seedSeconds: number;
 }
 
@@ -145,7 +146,8 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectFigu
       ],
     });
     const memoryMb = rssMb(server.child.pid!);
-    return { dialect, hello: helloResult, verification, login, argon2PerSecond, memoryMb, seedSeconds };
+    const peakMemoryMb = peakRssMb(server.child.pid!);
+    return { dialect, hello: helloResult, verification, login, argon2PerSecond, memoryMb, peakMemoryMb, seedSeconds };
   } finally {
     await server.stop();
     await hello.stop();
@@ -186,6 +188,7 @@ function report(f: DialectFigures, targetShare: number): void {
   row('password login', `${f.login.requestsPerSecond.toFixed(1)} logins/s, p99 ${f.login.p99Ms} ms, non-2xx ${f.login.non2xx}`);
   row('  ratio to bare hash rate', `${loginRatio.toFixed(2)} (target >= 0.8) ${loginRatio >= 0.8 ? 'met' : 'NOT met'}`);
   row('server resident memory after load', `${f.memoryMb.toFixed(0)} MB (target < 300 MB) ${f.memoryMb < 300 ? 'met' : 'NOT met'}`);
+  row('  peak during the run', `${f.peakMemoryMb.toFixed(0)} MB`);
 }
 
 const figures: DialectFigures[] = [await benchDialect('sqlite')];
