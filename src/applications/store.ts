@@ -195,7 +195,7 @@ export class ApplicationStore {
   }
 
   consents(applicationId: string) {
-    return this.db.selectFrom('applicationConsents').selectAll().where('applicationId', '=', applicationId).orderBy('consentedAt').execute();
+    return this.db.selectFrom('applicationConsents').selectAll().where('applicationId', '=', applicationId).orderBy('consentedAt').orderBy('id').execute();
   }
 
   /** A person's own applications and, for enterprises they act for, the enterprises'. */
@@ -262,6 +262,7 @@ export class ApplicationStore {
       .where('collectingDepartmentId', '=', departmentId)
       .where('status', 'not in', ['draft', 'withdrawn', 'delivered'])
       .orderBy('submittedAt', 'desc')
+      .orderBy('id', 'desc')
       .limit(limit)
       .execute();
   }

@@ -162,6 +162,7 @@ export class CertificateStore {
       .where('departmentId', '=', departmentId)
       .where('revokedAt', 'is', null)
       .orderBy('consentedAt', 'desc')
+      .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
   }

@@ -201,13 +201,13 @@ export class CreditStore {
 
   repairsOfRecords(recordIds: string[]) {
     if (recordIds.length === 0) return Promise.resolve([] as RepairRow[]);
-    return this.db.selectFrom('creditRepairs').selectAll().where('recordId', 'in', recordIds).orderBy('appliedAt', 'desc').execute();
+    return this.db.selectFrom('creditRepairs').selectAll().where('recordId', 'in', recordIds).orderBy('appliedAt', 'desc').orderBy('id', 'desc').execute();
   }
 
   repairsOfDepartment(departmentId: string, status: RepairRow['status'] | undefined, limit = 200) {
     let q = this.db.selectFrom('creditRepairs').selectAll().where('departmentId', '=', departmentId);
     if (status) q = q.where('status', '=', status);
-    return q.orderBy('appliedAt').limit(limit).execute();
+    return q.orderBy('appliedAt').orderBy('id').limit(limit).execute();
   }
 
   /** Settles a pending repair; false when someone else decided it first. */

@@ -400,6 +400,7 @@ export class EvaluationStore {
       .select(['itemNameZh', 'itemNameEn'])
       .where('itemId', '=', itemId)
       .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
   }

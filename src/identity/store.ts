@@ -328,6 +328,7 @@ export class IdentityStore {
       .where('revokedAt', 'is', null)
       .where('expiresAt', '>', nowIso)
       .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
       .execute();
   }
 

@@ -96,7 +96,7 @@ export class EnterpriseStore {
 
   /** Enterprises whose legal representative is this person. */
   representedBy(personId: string) {
-    return this.db.selectFrom('enterprises').selectAll().where('legalRepPersonId', '=', personId).orderBy('createdAt').execute();
+    return this.db.selectFrom('enterprises').selectAll().where('legalRepPersonId', '=', personId).orderBy('createdAt').orderBy('id').execute();
   }
 
   /**
@@ -113,6 +113,7 @@ export class EnterpriseStore {
       .where('a.revokedAt', 'is', null)
       .where('a.expiresAt', '>', nowIso)
       .orderBy('a.grantedAt')
+      .orderBy('a.id')
       .execute();
   }
 

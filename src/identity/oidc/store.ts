@@ -92,7 +92,7 @@ export class OidcStore {
   }
 
   listClients() {
-    return this.db.selectFrom('oidcClients').selectAll().orderBy('createdAt').execute();
+    return this.db.selectFrom('oidcClients').selectAll().orderBy('createdAt').orderBy('clientId').execute();
   }
 
   async disableClient(clientId: string, at: string): Promise<boolean> {

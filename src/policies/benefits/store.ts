@@ -165,6 +165,7 @@ export class BenefitsStore {
         .where('policyId', '=', policyId)
         .where('status', 'in', ['review', 'approved'])
         .orderBy('completedAt', 'desc')
+        .orderBy('id', 'desc')
         .limit(1)
         .executeTakeFirst(),
     ]);

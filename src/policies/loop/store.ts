@@ -346,6 +346,7 @@ export class PolicyLoopStore {
       .where('policyId', '=', policyId)
       .where('comment', 'is not', null)
       .orderBy('givenAt', 'desc')
+      .orderBy('enterpriseId')
       .limit(limit)
       .execute();
   }
