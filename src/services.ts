@@ -78,7 +78,7 @@ export function createServices(platform: Platform) {
   });
   const certificates = new CertificateService(platform, identity, enterprises);
   // The policy zone's profile store is built below; only called once a listing changes.
-  const credit = new CreditService(platform, { identity, enterprises, facts: { setUntrustworthy: (tx, uscc, value, at) => policies.enterpriseFacts.setUntrustworthy(tx, uscc, value, at) } });
+  const credit = new CreditService(platform, { identity, enterprises, files, facts: { setUntrustworthy: (tx, uscc, value, at) => policies.enterpriseFacts.setUntrustworthy(tx, uscc, value, at) } });
   const applications = createApplicationService(platform, { catalog, identity, enterprises, calendar, certificates, files, notifier, credit });
   const jobs = new JobRunner(platform.db, platform.dialect, platform.clock, platform.logger);
   // Messages are also sent right after the commit that wrote them; this catches any a stopped process left behind.

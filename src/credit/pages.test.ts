@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csrfOf, EXE, field, multipart, PNG, type Part } from '../applications/pages/testing.js';
 import { enterpriseWithFacts } from '../policies/testing.js';
 import { createCreditTestApp, csvRow, CSV_HEADER as HEADER, testUscc } from './testing.js';
 
@@ -15,6 +16,13 @@ async function submit(cookie: string, page: string, action: string, fields: Reco
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries({ ...fields, _csrf: csrf })) for (const v of ([] as string[]).concat(value)) body.append(name, v);
   return t.app.inject({ method: 'POST', url: action, headers: { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+}
+
+/** Fetches the page holding an upload form, then posts it as multipart with the page's CSRF token first. */
+async function submitMultipart(cookie: string, page: string, action: string, parts: Part[]) {
+  const html = (await t.app.inject({ url: page, headers: { accept: 'text/html', cookie } })).body;
+  const { payload, contentType } = multipart([field('_csrf', csrfOf(html)), ...parts]);
+  return t.app.inject({ method: 'POST', url: action, headers: { accept: 'text/html', cookie, 'content-type': contentType }, payload });
 }
 
 async function upload(cookie: string, csv: string) {
@@ -149,11 +157,39 @@ describe('pages', () => {
     const mine = await t.app.inject({ url: `/enterprises/${enterprise.id}/credit`, headers: { accept: 'text/html', cookie: enterprise.representative.cookie } });
     const link = /href="(\/credit\/records\/[^"]+\/repair)"/.exec(mine.body)?.[1];
     expect(link).toBeDefined();
-    const applied = await submit(enterprise.representative.cookie, link!, link!, { reason: '已整改', evidence: '整改报告' });
+    const form = (await t.app.inject({ url: link!, headers: { accept: 'text/html', cookie: enterprise.representative.cookie } })).body;
+    expect(form).toMatch(/enctype="multipart\/form-data"/i);
+    expect(form).toMatch(/<input[^>]*id="evidenceFiles"[^>]*multiple/);
+
+    // A program renamed to .png is refused by its content; what was typed is kept and nothing is applied for.
+    const text = [field('reason', '已整改'), field('evidence', '整改报告')];
+    const refused = await submitMultipart(enterprise.representative.cookie, link!, link!, [...text, { name: 'evidenceFiles', filename: 'receipt.png', type: 'image/png', bytes: EXE }]);
+    expect(refused.statusCode).toBe(415);
+    expect(refused.body).toContain('href="#evidenceFiles"');
+    expect(refused.body).toContain('整改报告');
+    expect((await t.app.inject({ url: '/api/v1/credit/repairs', headers: { cookie: market.officer.cookie } })).json()).toEqual([]);
+
+    const applied = await submitMultipart(enterprise.representative.cookie, link!, link!, [
+      ...text,
+      { name: 'evidenceFiles', filename: 'receipt.png', type: 'image/png', bytes: PNG },
+      { name: 'evidenceFiles', filename: '整改报告.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.from('report')]) },
+    ]);
     expect(applied.statusCode).toBe(303);
     const list = await t.app.inject({ url: '/workbench/credit/repairs', headers: { accept: 'text/html', cookie: market.officer.cookie } });
     const repairLink = /href="(\/workbench\/credit\/repairs\/[^"]+)"/.exec(list.body)?.[1];
     expect(repairLink).toBeDefined();
+
+    // The issuing department sees the scans and downloads them; each read is in the enterprise's access log.
+    const review = await t.app.inject({ url: repairLink!, headers: { accept: 'text/html', cookie: market.officer.cookie } });
+    const fileLinks = [...review.body.matchAll(/href="(\/workbench\/credit\/repairs\/[^"/]+\/files\/[^"]+)">([^<]+)</g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(fileLinks.map(([, name]) => name)).toEqual(['receipt.png', '整改报告.png']);
+    const download = await t.app.inject({ url: fileLinks[0]![0], headers: { cookie: market.officer.cookie } });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('image/png');
+    expect(download.headers['content-disposition']).toMatch(/^attachment/);
+    expect(download.rawPayload.equals(PNG)).toBe(true);
+    const reads = await t.platform.db.selectFrom('auditEvents').select(['outcome', 'subjectEnterpriseId', 'purpose']).where('action', '=', 'files.read').where('subjectEnterpriseId', '=', enterprise.id).execute();
+    expect(reads).toEqual([{ outcome: 'success', subjectEnterpriseId: enterprise.id, purpose: expect.stringContaining('receipt.png') }]);
     const decided = await submit(market.officer.cookie, repairLink!, repairLink!, { decision: 'approved', reason: '同意修复' });
     expect(decided.statusCode).toBe(303);
     const after = await t.app.inject({ url: `/credit?q=${enterprise.uscc}`, headers: { accept: 'text/html' } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAgain, staffSignInAgain } from '../applications/testing.js';
 import { publishPolicies } from '../policies/loop/testing.js';
 import { enterpriseWithFacts, policyDepartment, samplePolicy } from '../policies/testing.js';
+import { TINY_PNG } from '../applications/testing.js';
 import type { PublicLookup } from './schema.js';
 import { createCreditTestApp, creditDepartment, penaltyReport } from './testing.js';
 
@@ -122,5 +123,57 @@ describe('the list and the policy fact untrustworthy', () => {
     expect((await factOf(enterprise.uscc)).untrustworthy).toBe(0);
     expect(await services.credit.syncListings()).toBe(0);
     t.clock.set('2026-06-10T02:00:00Z');
+  });
+
+  it('scans of the evidence: only the applicant’s own free uploads, listed in the repair, downloaded by the issuing department alone, every read audited', async () => {
+    t.clock.set('2026-06-12T02:00:00Z');
+    await staffSignInAgain(t, market.officer);
+    const enterprise = await enterpriseWithFacts(t, { region: '310115' }, { name: '上海扫描件样例有限公司' });
+    const record = (await report(penaltyReport(enterprise.uscc, { decidedOn: '2025-11-01' }))).json().record as { id: string };
+    const stranger = await enterpriseWithFacts(t, { region: '310115' });
+    const scan = await services.files.store(enterprise.representative.accountId, { filename: '缴款凭证.png', bytes: TINY_PNG });
+    const strangersScan = await services.files.store(stranger.representative.accountId, { filename: 'other.png', bytes: TINY_PNG });
+    const apply = (files: string[]) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/credit/records/${record.id}/repairs`, headers: { cookie: enterprise.representative.cookie }, payload: { reason: '已缴纳罚款。', evidence: '缴款凭证见扫描件。', files } });
+
+    const foreign = await apply([scan.id, strangersScan.id]);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors).toEqual([expect.objectContaining({ field: '/files/1', code: 'credit.repair.fileNotAvailable' })]);
+    const tooMany = await apply(Array.from({ length: 11 }, () => scan.id));
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().errors).toEqual([expect.objectContaining({ field: '/files' })]);
+
+    const applied = await apply([scan.id, scan.id]);
+    expect(applied.statusCode).toBe(201);
+    const repair = applied.json() as { id: string; files: { id: string; filename: string; type: string; size: number }[] };
+    expect(repair.files).toEqual([{ id: scan.id, filename: '缴款凭证.png', type: 'png', size: TINY_PNG.length }]);
+    // Attached, the scan is no longer the applicant's to use elsewhere.
+    expect(await services.files.ownUpload(enterprise.representative.accountId, scan.id)).toBeNull();
+
+    const queue = (await t.app.inject({ url: '/api/v1/credit/repairs', headers: { cookie: market.officer.cookie } })).json() as { id: string; files: unknown[] }[];
+    expect(queue.find((r) => r.id === repair.id)?.files).toEqual(repair.files);
+    const download = (cookie: string, repairId = repair.id, fileId = scan.id) => t.app.inject({ url: `/api/v1/credit/repairs/${repairId}/files/${fileId}`, headers: { cookie } });
+    const read = await download(market.officer.cookie);
+    expect(read.statusCode).toBe(200);
+    expect(read.headers['content-type']).toBe('image/png');
+    expect(read.rawPayload.equals(TINY_PNG)).toBe(true);
+
+    const other = await creditDepartment(t);
+    expect((await download(other.officer.cookie)).statusCode).toBe(404);
+    // The stranger's upload is attached to nothing: never shown to staff through a repair.
+    expect((await download(market.officer.cookie, repair.id, strangersScan.id)).statusCode).toBe(404);
+    expect((await download(enterprise.representative.cookie)).statusCode).toBe(403);
+
+    const reads = await t.platform.db
+      .selectFrom('auditEvents')
+      .select(['outcome', 'subjectEnterpriseId', 'actorId'])
+      .where('action', '=', 'files.read')
+      .where('detail', 'like', `%${scan.id}%`)
+      .orderBy('seq')
+      .execute();
+    expect(reads).toEqual([
+      { outcome: 'success', subjectEnterpriseId: enterprise.id, actorId: market.officer.staffId },
+      { outcome: 'denied', subjectEnterpriseId: enterprise.id, actorId: other.officer.staffId },
+    ]);
   });
 });

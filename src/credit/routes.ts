@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { requireClient, requirePerson, requireRole } from '../core/auth.js';
 import type { HttpApp } from '../core/http.js';
+import { sendFileContent } from '../files/routes.js';
 import { CREDIT_REPORT_SCOPE } from '../identity/oidc/schema.js';
 import { importCreditCsv, IMPORT_MAX_BYTES } from './csv-import.js';
 import {
@@ -11,6 +12,7 @@ import {
   RecordInput,
   RepairBody,
   RepairDecisionBody,
+  RepairFileParams,
   RepairView,
   ReportResult,
   StaffQuery,
@@ -150,5 +152,18 @@ export function creditRoutes(app: HttpApp, credit: CreditService): void {
       },
     },
     async (request) => credit.decideRepair(requireRole(request, 'officer', 'approver'), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/credit/repairs/:id/files/:fileId',
+    {
+      schema: {
+        tags,
+        summary: 'Download a scan of the evidence of a repair application (issuing department; the read is audited)',
+        description: 'Sent as an attachment with its real type and X-Content-Type-Options: nosniff. 404 for a file of another application or department; the refused attempt is audited too.',
+        params: RepairFileParams,
+      },
+    },
+    async (request, reply) => sendFileContent(reply, await credit.repairFileForStaff(requireRole(request, 'officer', 'approver'), request.params.id, request.params.fileId)),
   );
 }

@@ -171,10 +171,19 @@ export type SubjectRecords = Static<typeof SubjectRecords>;
 
 export const ReportResult = Type.Object({ created: Type.Boolean(), record: RecordView });
 
+/** Evidence files one repair application may carry. */
+export const REPAIR_FILES_MAX = 10;
+
 export const RepairBody = Type.Object(
   {
     reason: Type.String({ minLength: 1, maxLength: TEXT_MAX, description: 'How the untrustworthy conduct was corrected' }),
     evidence: Type.String({ minLength: 1, maxLength: TEXT_MAX, description: 'The evidence: documents, payment receipts, commitments (description and references)' }),
+    files: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[\\w-]{1,64}$' }), {
+        maxItems: REPAIR_FILES_MAX,
+        description: `Scans of the evidence (PDF, JPEG or PNG), uploaded first with POST /api/v1/files by the same account; at most ${REPAIR_FILES_MAX}`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -188,12 +197,16 @@ export const RepairDecisionBody = Type.Object(
 );
 export type RepairDecisionBody = Static<typeof RepairDecisionBody>;
 
+export const RepairFile = Type.Object({ id: Type.String(), filename: Type.String(), type: Type.String(), size: Type.Integer() });
+export type RepairFile = Static<typeof RepairFile>;
+
 export const RepairView = Type.Object({
   id: Type.String(),
   recordId: Type.String(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
   reason: Type.String(),
   evidence: Type.String(),
+  files: Type.Array(RepairFile, { description: 'Scans of the evidence; the issuing department downloads them from /api/v1/credit/repairs/{id}/files/{fileId}' }),
   appliedAt: Type.String(),
   decisionReason: nullable(Type.String()),
   decidedAt: nullable(Type.String()),
@@ -206,3 +219,4 @@ export const ImportResult = Type.Object({ imported: Type.Integer(), unchanged: T
 export type ImportResult = Static<typeof ImportResult>;
 
 export const IdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
+export const RepairFileParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }), fileId: Type.String({ pattern: '^[\\w-]{1,64}$' }) });

@@ -7,6 +7,7 @@ import type { MessageKey } from '../core/i18n.js';
 import { newId } from '../core/ids.js';
 import { maskIdNumber } from '../core/personal-data.js';
 import type { Platform } from '../core/platform.js';
+import type { FileContent, StaffFileAccess } from '../files/service.js';
 import type { EnterpriseService } from '../identity/enterprises/service.js';
 import type { IdentityService } from '../identity/service.js';
 import { addMonths, isIsoDate, shanghaiDate } from '../reference/dates.js';
@@ -20,6 +21,7 @@ import {
   DOCUMENT_NUMBER_MAX,
   NAME_MAX,
   OPTIONAL_PUBLIC_FIELDS,
+  REPAIR_FILES_MAX,
   SEVERITIES,
   TEXT_MAX,
   TITLE_MAX,
@@ -59,10 +61,19 @@ export interface UntrustworthyFacts {
   setUntrustworthy(tx: Tx, uscc: string, value: boolean, updatedAt: string): Promise<boolean>;
 }
 
+/** What credit needs of the files capability: the evidence scans of repair applications. */
+export interface EvidenceFiles {
+  ownUpload(accountId: string, fileId: string): Promise<{ id: string } | null>;
+  attach(tx: Tx, fileIds: string[], ownerId: string): Promise<void>;
+  attachedToEach(ownerIds: string[]): Promise<Map<string, { id: string; filename: string; type: string; size: number }[]>>;
+  readForStaff(principal: SessionPrincipal, fileId: string, check: (ownerId: string, upload: { filename: string }) => Promise<StaffFileAccess>): Promise<FileContent>;
+}
+
 export interface CreditDeps {
   identity: IdentityService;
   enterprises: EnterpriseService;
   facts: UntrustworthyFacts;
+  files: EvidenceFiles;
 }
 
 /** Who reported a record: a departmental system (client credentials) or a staff member on a page. */
@@ -601,6 +612,14 @@ export class CreditService {
     else if (lengthOf(reason) > TEXT_MAX) problems.push({ field: '/reason', message: 'credit.field.tooLong', params: { label: '{credit.field.repairReason}', max: TEXT_MAX } });
     if (!evidence) problems.push({ field: '/evidence', message: 'credit.field.required', params: { label: '{credit.field.evidence}' } });
     else if (lengthOf(evidence) > TEXT_MAX) problems.push({ field: '/evidence', message: 'credit.field.tooLong', params: { label: '{credit.field.evidence}', max: TEXT_MAX } });
+    const fileIds = [...new Set(body.files ?? [])];
+    if (fileIds.length > REPAIR_FILES_MAX) problems.push({ field: '/files', message: 'credit.repair.tooManyFiles', params: { max: REPAIR_FILES_MAX } });
+    else {
+      const owned = await Promise.all(fileIds.map((id) => this.deps.files.ownUpload(person.accountId, id)));
+      owned.forEach((file, i) => {
+        if (!file) problems.push({ field: `/files/${i}`, message: 'credit.repair.fileNotAvailable' });
+      });
+    }
     const from = repairableFrom(row.category, row.severity, row.decidedOn, row.effectiveFrom);
     if (from === null) throw conflict('notRepairable', 'credit.repair.notRepairable');
     if (row.status === 'repaired') throw conflict('alreadyRepaired', 'credit.repair.already');
@@ -628,12 +647,19 @@ export class CreditService {
       if (!current || current.status === 'repaired') throw conflict('alreadyRepaired', 'credit.repair.already');
       if (await this.store.pendingRepairFor(row.id, tx)) throw conflict('repairPending', 'credit.repair.pending');
       await this.store.insertRepair(tx, repair);
+      await this.deps.files.attach(tx, fileIds, repair.id);
       await this.platform.audit.record(
-        { action: 'credit.repairApplied', actor: { type: 'person', id: person.personId!, label: person.displayName }, subjectPersonId: row.personId ?? undefined, subjectEnterpriseId: enterprise?.id, detail: { recordId: row.id, repairId: repair.id } },
+        {
+          action: 'credit.repairApplied',
+          actor: { type: 'person', id: person.personId!, label: person.displayName },
+          subjectPersonId: row.personId ?? undefined,
+          subjectEnterpriseId: enterprise?.id,
+          detail: { recordId: row.id, repairId: repair.id, files: fileIds.length },
+        },
         tx,
       );
     });
-    return { ...repairViewOf(repair), record: await this.view(row) };
+    return (await this.repairViews([repair], new Map([[row.id, await this.view(row)]])))[0]!;
   }
 
   /**
@@ -658,7 +684,7 @@ export class CreditService {
       bySubject.set(id, entry);
     }
     await this.auditReads(reporter.actor, [...bySubject.values()], REPAIR_REVIEW_PURPOSE, { scope: 'repairQueue' });
-    return shown.map((repair) => ({ ...repairViewOf(repair), record: records.get(repair.recordId)! }));
+    return this.repairViews(shown, records);
   }
 
   /** One repair application with its record, for the issuing department; the read is audited. */
@@ -669,7 +695,37 @@ export class CreditService {
     const row = await this.store.recordById(repair.recordId);
     if (!row) throw notFound('repairNotFound', 'credit.repair.notFound');
     await this.auditReads(reporter.actor, [{ key: subjectKeyOf(row), records: 1, detail: { repairId, recordId: row.id } }], REPAIR_REVIEW_PURPOSE, { scope: 'repair' });
-    return { ...repairViewOf(repair), record: await this.view(row) };
+    return (await this.repairViews([repair], new Map([[row.id, await this.view(row)]])))[0]!;
+  }
+
+  /**
+   * An evidence file of a repair application, for the issuing department. The files capability
+   * audits the read (or the refusal) against the record's subject, with the purpose.
+   */
+  async repairFileForStaff(staff: SessionPrincipal, repairId: string, fileId: string): Promise<FileContent> {
+    const reporter = await this.staffReporter(staff, 'page');
+    return this.deps.files.readForStaff(staff, fileId, async (ownerId, upload) => {
+      const repair = await this.store.repairById(ownerId);
+      const record = repair ? await this.store.recordById(repair.recordId) : undefined;
+      const subjects = record ? await this.subjectIdsOf(record) : {};
+      if (ownerId !== repairId || !repair || repair.departmentId !== reporter.departmentId || !record) return { allowed: false, ...subjects };
+      return { allowed: true, ...subjects, purpose: `${REPAIR_REVIEW_PURPOSE}: evidence ${upload.filename}` };
+    });
+  }
+
+  private async subjectIdsOf(record: RecordRow): Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> {
+    if (record.personId) return { subjectPersonId: record.personId };
+    const enterprise = record.uscc ? await this.deps.enterprises.store.byUscc(record.uscc) : undefined;
+    return enterprise ? { subjectEnterpriseId: enterprise.id } : {};
+  }
+
+  private async repairViews(repairs: RepairRow[], records: Map<string, RecordView>): Promise<RepairView[]> {
+    const files = await this.deps.files.attachedToEach(repairs.map((r) => r.id));
+    return repairs.map((repair) => ({
+      ...repairViewOf(repair),
+      files: (files.get(repair.id) ?? []).map(({ id, filename, type, size }) => ({ id, filename, type, size })),
+      record: records.get(repair.recordId)!,
+    }));
   }
 
   /**
@@ -720,7 +776,7 @@ export class CreditService {
       );
       return { repair: (await this.store.repairById(found.id, tx))!, record: (await this.store.recordById(record.id, tx))! };
     });
-    return { ...repairViewOf(outcome.repair), record: await this.view(outcome.record) };
+    return (await this.repairViews([outcome.repair], new Map([[outcome.record.id, await this.view(outcome.record)]])))[0]!;
   }
 
   // Views
@@ -825,7 +881,7 @@ export function publicRecordOf(row: RecordRow, departmentName: { 'zh-CN': string
   return record;
 }
 
-function repairViewOf(repair: RepairRow): Omit<RepairView, 'record'> {
+function repairViewOf(repair: RepairRow): Omit<RepairView, 'record' | 'files'> {
   return {
     id: repair.id,
     recordId: repair.recordId,

@@ -21,7 +21,7 @@ export function UploadForm({ action, children, id }: { action: string; children?
  * A file input with label, hint (accepted types and size) and error, linked for screen readers
  * as the other inputs are. `accept` only helps the browser's picker; the server judges the bytes.
  */
-export function FileInput({ name, label, types = FILE_KINDS, maxSizeMb = 20, hint, optional }: { name: string; label: string; types?: readonly FileKind[]; maxSizeMb?: number; hint?: string; optional?: boolean }) {
+export function FileInput({ name, label, types = FILE_KINDS, maxSizeMb = 20, hint, optional, multiple }: { name: string; label: string; types?: readonly FileKind[]; maxSizeMb?: number; hint?: string; optional?: boolean; multiple?: boolean }) {
   const { form, t } = usePage();
   const error = form.errors?.find((e) => e.field === name)?.message;
   const hintId = `${name}-hint`;
@@ -49,6 +49,7 @@ export function FileInput({ name, label, types = FILE_KINDS, maxSizeMb = 20, hin
         name={name}
         type="file"
         accept={accept}
+        multiple={multiple}
         aria-describedby={errorId ? `${hintId} ${errorId}` : hintId}
         aria-invalid={error ? true : undefined}
       />

@@ -150,9 +150,11 @@ export class FileService {
   }
 
   /**
-   * Makes uploads materials of an application, in the caller's transaction. Refused (409, nothing
-   * changed once the caller rolls back) when one is gone (cleaned up) or belongs to another
-   * application; attaching again to the same application is allowed (a retried submit).
+   * Makes uploads materials of an application (or the evidence of a credit repair application:
+   * `applicationId` is whatever owns them; ids are unique across tables), in the caller's
+   * transaction. Refused (409, nothing changed once the caller rolls back) when one is gone
+   * (cleaned up) or belongs to another application; attaching again to the same application is
+   * allowed (a retried submit).
    */
   async attach(tx: Tx, fileIds: string[], applicationId: string): Promise<void> {
     const ids = [...new Set(fileIds)];
@@ -175,6 +177,13 @@ export class FileService {
   /** The materials attached to an application, oldest first. */
   async attachedTo(applicationId: string, tx?: Tx): Promise<FileInfo[]> {
     return (await this.rows.uploadsAttachedTo(applicationId, tx)).map(infoOf);
+  }
+
+  /** The files attached to each of these (applications or credit repair applications), oldest first. */
+  async attachedToEach(ownerIds: string[]): Promise<Map<string, FileInfo[]>> {
+    const byOwner = new Map<string, FileInfo[]>(ownerIds.map((id) => [id, []]));
+    for (const row of await this.rows.uploadsAttachedToAny([...new Set(ownerIds)])) byOwner.get(row.attachedTo!)?.push(infoOf(row));
+    return byOwner;
   }
 
   private async withBytes(row: UploadRow): Promise<FileContent> {

@@ -68,6 +68,11 @@ export class FileStore {
     return tx.selectFrom('fileUploads').selectAll().where('attachedTo', '=', applicationId).orderBy('createdAt').orderBy('id').execute();
   }
 
+  uploadsAttachedToAny(ownerIds: string[]) {
+    if (ownerIds.length === 0) return Promise.resolve([] as UploadRow[]);
+    return this.db.selectFrom('fileUploads').selectAll().where('attachedTo', 'in', ownerIds).orderBy('createdAt').orderBy('id').execute();
+  }
+
   async content(sha256: string): Promise<Buffer | undefined> {
     const row = await this.db.selectFrom('fileContents').select('bytes').where('sha256', '=', sha256).executeTakeFirst();
     return row ? Buffer.from(row.bytes) : undefined;

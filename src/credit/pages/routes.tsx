@@ -2,13 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, invalid } from '../../core/errors.js';
 import type { HttpApp } from '../../core/http.js';
 import type { MessageKey } from '../../core/i18n.js';
-import { UploadForm } from '../../files/components.js';
-import { readMultipart } from '../../files/multipart.js';
+import { FileInput, UploadForm } from '../../files/components.js';
+import { MultipartLimitError, readMultipart } from '../../files/multipart.js';
+import { sendFileContent } from '../../files/routes.js';
+import { FILE_MAX_BYTES, type FileService } from '../../files/service.js';
 import { queryOf } from '../../identity/pages/context.js';
 import { shanghaiDate } from '../../reference/dates.js';
 import { Button, Checkboxes, Form, InsetText, Radios, Select, SummaryList, Table, TextArea, TextInput, WarningText, formBody, formList, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../web/page.js';
 import { importCreditCsv, IMPORT_MAX_BYTES } from '../csv-import.js';
-import { CATEGORIES, DEFAULT_PUBLIC_FIELDS, OPTIONAL_PUBLIC_FIELDS, SEVERITIES, TEXT_MAX, type ImportResult, type PublicLookup, type RecordInput, type RecordView, type RepairView } from '../schema.js';
+import { CATEGORIES, DEFAULT_PUBLIC_FIELDS, OPTIONAL_PUBLIC_FIELDS, REPAIR_FILES_MAX, SEVERITIES, TEXT_MAX, type ImportResult, type PublicLookup, type RecordInput, type RecordView, type RepairView } from '../schema.js';
 import type { CreditService, CreditStanding, StaffStanding } from '../service.js';
 import { ID_PATTERN, Notice, PublicRecordTable, RecordTable, StandingSummary, categoryKey, flattenSubjectFields, pagePerson, pageStaff } from './components.js';
 
@@ -193,6 +195,19 @@ function RepairPage({ repair, notice }: { repair: RepairView; notice?: string | 
           ...(repair.decisionReason ? [{ key: t('credit.field.decisionReason'), value: repair.decisionReason }] : []),
         ]}
       />
+      <h2>{t('credit.page.repair.files')}</h2>
+      {repair.files.length ? (
+        <ul className="list">
+          {repair.files.map((file) => (
+            <li key={file.id}>
+              <a href={`/workbench/credit/repairs/${encodeURIComponent(repair.id)}/files/${encodeURIComponent(file.id)}`}>{file.filename}</a> ({file.type.toUpperCase()},{' '}
+              {t('credit.page.repair.fileSize', { kb: Math.max(1, Math.round(file.size / 1024)) })})
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('credit.page.repair.noFiles')}</p>
+      )}
       {repair.status === 'pending' ? (
         <Form action={`/workbench/credit/repairs/${encodeURIComponent(repair.id)}`}>
           <Radios name="decision" legend={t('credit.page.repair.decision')} options={(['approved', 'rejected'] as const).map((d) => ({ value: d, label: t(`credit.repairStatus.${d}` as MessageKey) }))} />
@@ -236,11 +251,12 @@ function ApplyRepairPage({ record, repairs, notice }: { record: RecordView; repa
       {record.repairableFrom && !repairs.some((r) => r.status === 'pending') ? (
         <>
           <p className="lead">{t('credit.page.apply.lead')}</p>
-          <Form action={`/credit/records/${encodeURIComponent(record.id)}/repair`}>
+          <UploadForm action={`/credit/records/${encodeURIComponent(record.id)}/repair`}>
             <TextArea name="reason" label={t('credit.field.repairReason')} hint={String(TEXT_MAX)} rows={4} />
             <TextArea name="evidence" label={t('credit.field.evidence')} rows={4} />
+            <FileInput name="evidenceFiles" label={t('credit.page.apply.files')} hint={t('credit.page.apply.filesHint', { max: REPAIR_FILES_MAX })} optional multiple />
             <Button>{t('credit.page.apply.submit')}</Button>
-          </Form>
+          </UploadForm>
         </>
       ) : null}
     </>
@@ -266,8 +282,8 @@ function recordInputFrom(values: Record<string, string | undefined>, publicField
 }
 
 /** The credit pages: the public lookup, the staff workbench, and the subject's records and repair. */
-export function creditPages(app: HttpApp, deps: { credit: CreditService }): void {
-  const { credit } = deps;
+export function creditPages(app: HttpApp, deps: { credit: CreditService; files: FileService }): void {
+  const { credit, files } = deps;
 
   app.get('/credit', { schema: { hide: true } }, async (request, reply) => {
     const t = tr(request);
@@ -377,6 +393,13 @@ export function creditPages(app: HttpApp, deps: { credit: CreditService }): void
     return showRepair(request, reply, request.params.id);
   });
 
+  app.get<{ Params: { id: string; fileId: string } }>('/workbench/credit/repairs/:id/files/:fileId', { schema: { hide: true } }, async (request, reply) => {
+    const staff = pageStaff(request, reply, ...STAFF);
+    if (!staff) return reply;
+    if (!ID_PATTERN.test(request.params.id) || !ID_PATTERN.test(request.params.fileId)) return reply.callNotFound();
+    return sendFileContent(reply, await credit.repairFileForStaff(staff, request.params.id, request.params.fileId));
+  });
+
   app.post<{ Params: { id: string } }>('/workbench/credit/repairs/:id', { schema: { hide: true } }, async (request, reply) => {
     const staff = pageStaff(request, reply, ...STAFF);
     if (!staff) return reply;
@@ -427,14 +450,23 @@ export function creditPages(app: HttpApp, deps: { credit: CreditService }): void
     return showApply(request, reply, request.params.id);
   });
 
-  app.post<{ Params: { id: string } }>('/credit/records/:id/repair', { schema: { hide: true } }, async (request, reply) => {
+  // Text and scans come in one multipart form; the scans are stored (checked by their content)
+  // first and attached in the transaction that records the application. If the application is
+  // refused, the stored scans stay unattached and are removed with other such uploads after a day.
+  app.post<{ Params: { id: string } }>('/credit/records/:id/repair', { schema: { hide: true }, config: { multipartForm: true } }, async (request, reply) => {
     const person = pagePerson(request, reply);
     if (!person) return reply;
-    const values = formBody(request);
+    if (!ID_PATTERN.test(request.params.id)) return reply.callNotFound();
+    let values: Record<string, string> = {};
     try {
-      await credit.applyRepair(person, request.params.id, { reason: values.reason ?? '', evidence: values.evidence ?? '' });
+      const form = await readMultipart(request, { maxFiles: REPAIR_FILES_MAX, maxBytes: REPAIR_FILES_MAX * FILE_MAX_BYTES, maxFileBytes: FILE_MAX_BYTES });
+      values = form.fields;
+      const stored = [];
+      for (const file of form.files.filter((f) => f.field === 'evidenceFiles')) stored.push(await files.store(person.accountId, { filename: file.filename, bytes: file.bytes, field: '/evidenceFiles' }));
+      await credit.applyRepair(person, request.params.id, { reason: values.reason ?? '', evidence: values.evidence ?? '', files: stored.map((f) => f.id) });
       return seeOther(reply, `/credit/records/${encodeURIComponent(request.params.id)}/repair?sent=1`);
     } catch (error) {
+      if (error instanceof MultipartLimitError) values = error.values;
       return showApply(request, reply, request.params.id, formStateFrom(error, request, values, 'reason'));
     }
   });
