@@ -52,7 +52,12 @@ export function createServices(platform: Platform) {
   const catalog = new CatalogService(platform, identity);
   const inbox = new InboxService(platform.db, platform.clock);
   const notifier = new Notifier(inbox.store, outbox, (personId, tx) => identity.notificationContact(personId, tx), platform.clock, platform.logger, platform.config.publicUrl);
-  const files = new FileService(platform);
+  // Whom attached files concern, for auditing refused staff reads: read only then, by which time
+  // `applications` and `credit` below exist.
+  const files: FileService = new FileService(platform, async (ownerId): Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> => {
+    const ofApplication = await applications.subjectsOf(ownerId);
+    return ofApplication.subjectPersonId || ofApplication.subjectEnterpriseId ? ofApplication : credit.repairSubjects(ownerId);
+  });
   const evaluation = new EvaluationService(platform, {
     // Rectification deadlines may run into a year whose holidays are not published yet.
     calendar: {

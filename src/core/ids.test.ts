@@ -32,7 +32,21 @@ describe('UUIDv7 ids', () => {
         expect([...ids].sort()).toEqual(ids);
         const backdated = newId(start - 1000);
         expect(backdated < ids[0]!).toBe(true);
+        expect(backdated < newId(start - 999)).toBe(true);
         expect(backdated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }),
+    );
+  });
+
+  it('ascend for a time captured earlier and used again after ids for other times, as a service reusing its `now` does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1_700_000_000_000, max: 1_700_000_000_020 }), { minLength: 1, maxLength: 100 }), (others) => {
+        const captured = 1_700_000_000_010;
+        const ids = others.map((other) => {
+          newId(other);
+          return newId(captured);
+        });
+        expect([...ids].sort()).toEqual(ids);
       }),
     );
   });

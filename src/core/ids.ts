@@ -17,35 +17,29 @@ function random16(): Buffer {
 }
 
 // Rows written in one millisecond (an application's events in one transaction) are ordered by id
-// after their timestamp, so ids made in the same millisecond must ascend: the 12 bits of rand_a
-// hold a counter seeded at random below half its range (RFC 9562, 6.2 method 1), and a counter
-// that runs out moves on to the next millisecond. An id made for an earlier, explicit time (a
-// backdated row) takes a random counter and leaves the sequence alone.
-let lastRequested = -1;
-let lastMs = -1;
-let counter = 0;
+// after their timestamp, so ids made for the same millisecond must ascend: the 12 bits of rand_a
+// hold a counter per millisecond, seeded at random below half its range (RFC 9562, 6.2 method 1);
+// a counter that runs out moves on to the next millisecond. The counters of the last
+// RECENT_MILLISECONDS milliseconds asked for are kept, so that ids for a time captured earlier
+// (a service's `now` used for several rows, a backdated row, a test's clock) ascend too.
+const RECENT_MILLISECONDS = 1024;
+const counters = new Map<number, number>();
+
+function nextInMillisecond(ms: number, seed: number): [number, number] {
+  for (let at = ms; ; at += 1) {
+    const last = counters.get(at);
+    const sequence = last === undefined ? seed : last + 1;
+    if (sequence > 0xfff) continue;
+    if (last === undefined && counters.size >= RECENT_MILLISECONDS) counters.delete(counters.keys().next().value!);
+    counters.set(at, sequence);
+    return [at, sequence];
+  }
+}
 
 /** UUIDv7 (RFC 9562): time-ordered, so new rows land at the end of B-tree indexes. */
 export function newId(now: number = Date.now()): string {
   const bytes = random16();
-  let ms: number;
-  let sequence: number;
-  if (now > lastMs) {
-    lastRequested = lastMs = ms = now;
-    counter = sequence = ((bytes[6]! & 0x07) << 8) | bytes[7]!;
-  } else if (now >= lastRequested) {
-    lastRequested = now;
-    counter += 1;
-    if (counter > 0xfff) {
-      lastMs += 1;
-      counter = bytes[7]! & 0x7f;
-    }
-    ms = lastMs;
-    sequence = counter;
-  } else {
-    ms = now;
-    sequence = ((bytes[6]! & 0x0f) << 8) | bytes[7]!;
-  }
+  const [ms, sequence] = nextInMillisecond(now, ((bytes[6]! & 0x07) << 8) | bytes[7]!);
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

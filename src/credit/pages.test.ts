@@ -168,6 +168,12 @@ describe('pages', () => {
     expect(refused.body).toContain('href="#evidenceFiles"');
     expect(refused.body).toContain('整改报告');
     expect((await t.app.inject({ url: '/api/v1/credit/repairs', headers: { cookie: market.officer.cookie } })).json()).toEqual([]);
+    // A refused post keeps no scan: they are checked, and the application too, before any is stored.
+    const noReason = await submitMultipart(enterprise.representative.cookie, link!, link!, [field('reason', ''), field('evidence', '整改报告'), { name: 'evidenceFiles', filename: 'receipt.png', type: 'image/png', bytes: PNG }]);
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('href="#reason"');
+    const uploads = await t.platform.db.selectFrom('fileUploads').select('id').where('ownerAccountId', '=', enterprise.representative.accountId).execute();
+    expect(uploads).toEqual([]);
 
     const applied = await submitMultipart(enterprise.representative.cookie, link!, link!, [
       ...text,

@@ -136,9 +136,9 @@ describe('the list and the policy fact untrustworthy', () => {
     const apply = (files: string[]) =>
       t.app.inject({ method: 'POST', url: `/api/v1/credit/records/${record.id}/repairs`, headers: { cookie: enterprise.representative.cookie }, payload: { reason: '已缴纳罚款。', evidence: '缴款凭证见扫描件。', files } });
 
-    const foreign = await apply([scan.id, strangersScan.id]);
+    const foreign = await apply([scan.id, scan.id, strangersScan.id]);
     expect(foreign.statusCode).toBe(400);
-    expect(foreign.json().errors).toEqual([expect.objectContaining({ field: '/files/1', code: 'credit.repair.fileNotAvailable' })]);
+    expect(foreign.json().errors).toEqual([expect.objectContaining({ field: '/files/2', code: 'credit.repair.fileNotAvailable' })]);
     const tooMany = await apply(Array.from({ length: 11 }, () => scan.id));
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().errors).toEqual([expect.objectContaining({ field: '/files' })]);
@@ -163,6 +163,9 @@ describe('the list and the policy fact untrustworthy', () => {
     // The stranger's upload is attached to nothing: never shown to staff through a repair.
     expect((await download(market.officer.cookie, repair.id, strangersScan.id)).statusCode).toBe(404);
     expect((await download(enterprise.representative.cookie)).statusCode).toBe(403);
+    // Tried through the applications' workbench, the scan is refused there too, and the attempt is still named against the enterprise.
+    const viaWorkbench = await t.app.inject({ url: `/workbench/applications/${repair.id}/files/${scan.id}`, headers: { accept: 'text/html', cookie: other.officer.cookie } });
+    expect(viaWorkbench.statusCode).toBe(404);
 
     const reads = await t.platform.db
       .selectFrom('auditEvents')
@@ -173,6 +176,7 @@ describe('the list and the policy fact untrustworthy', () => {
       .execute();
     expect(reads).toEqual([
       { outcome: 'success', subjectEnterpriseId: enterprise.id, actorId: market.officer.staffId },
+      { outcome: 'denied', subjectEnterpriseId: enterprise.id, actorId: other.officer.staffId },
       { outcome: 'denied', subjectEnterpriseId: enterprise.id, actorId: other.officer.staffId },
     ]);
   });

@@ -602,8 +602,17 @@ export class CreditService {
 
   // Repair
 
-  /** The subject applies for repair of a record, after the minimum period, once at a time. */
-  async applyRepair(person: SessionPrincipal, recordId: string, body: RepairBody): Promise<RepairView> {
+  /**
+   * Whether this repair application would be accepted as far as its text and the record go (not
+   * its files): the page asks before it stores any scans, so a refused post leaves none behind.
+   * A pending application is checked again, under the lock, when the application is recorded.
+   */
+  async checkRepair(person: SessionPrincipal, recordId: string, body: Omit<RepairBody, 'files'>): Promise<void> {
+    const { row } = await this.validRepair(person, recordId, body);
+    if (await this.store.pendingRepairFor(row.id)) throw conflict('repairPending', 'credit.repair.pending');
+  }
+
+  private async validRepair(person: SessionPrincipal, recordId: string, body: RepairBody): Promise<{ row: RecordRow; reason: string; evidence: string; fileIds: string[] }> {
     const row = await this.ownRecord(person, recordId);
     const problems: FieldProblem[] = [];
     const reason = (body.reason ?? '').trim();
@@ -612,12 +621,13 @@ export class CreditService {
     else if (lengthOf(reason) > TEXT_MAX) problems.push({ field: '/reason', message: 'credit.field.tooLong', params: { label: '{credit.field.repairReason}', max: TEXT_MAX } });
     if (!evidence) problems.push({ field: '/evidence', message: 'credit.field.required', params: { label: '{credit.field.evidence}' } });
     else if (lengthOf(evidence) > TEXT_MAX) problems.push({ field: '/evidence', message: 'credit.field.tooLong', params: { label: '{credit.field.evidence}', max: TEXT_MAX } });
-    const fileIds = [...new Set(body.files ?? [])];
-    if (fileIds.length > REPAIR_FILES_MAX) problems.push({ field: '/files', message: 'credit.repair.tooManyFiles', params: { max: REPAIR_FILES_MAX } });
+    const listed = body.files ?? [];
+    const fileIds = [...new Set(listed)];
+    if (listed.length > REPAIR_FILES_MAX) problems.push({ field: '/files', message: 'credit.repair.tooManyFiles', params: { max: REPAIR_FILES_MAX } });
     else {
-      const owned = await Promise.all(fileIds.map((id) => this.deps.files.ownUpload(person.accountId, id)));
-      owned.forEach((file, i) => {
-        if (!file) problems.push({ field: `/files/${i}`, message: 'credit.repair.fileNotAvailable' });
+      const usable = new Map(await Promise.all(fileIds.map(async (id) => [id, Boolean(await this.deps.files.ownUpload(person.accountId, id))] as const)));
+      listed.forEach((id, i) => {
+        if (!usable.get(id)) problems.push({ field: `/files/${i}`, message: 'credit.repair.fileNotAvailable' });
       });
     }
     const from = repairableFrom(row.category, row.severity, row.decidedOn, row.effectiveFrom);
@@ -625,6 +635,12 @@ export class CreditService {
     if (row.status === 'repaired') throw conflict('alreadyRepaired', 'credit.repair.already');
     if (this.today() < from) throw conflict('repairTooEarly', 'credit.repair.tooEarly', { date: from });
     if (problems.length) throw invalid('validation', problems);
+    return { row, reason, evidence, fileIds };
+  }
+
+  /** The subject applies for repair of a record, after the minimum period, once at a time. */
+  async applyRepair(person: SessionPrincipal, recordId: string, body: RepairBody): Promise<RepairView> {
+    const { row, reason, evidence, fileIds } = await this.validRepair(person, recordId, body);
     const now = this.now();
     const repair: RepairRow = {
       id: newId(now.getTime()),
@@ -704,13 +720,22 @@ export class CreditService {
    */
   async repairFileForStaff(staff: SessionPrincipal, repairId: string, fileId: string): Promise<FileContent> {
     const reporter = await this.staffReporter(staff, 'page');
+    // A file of anything else is refused here; the files capability then names whom it concerns.
     return this.deps.files.readForStaff(staff, fileId, async (ownerId, upload) => {
+      if (ownerId !== repairId) return { allowed: false };
       const repair = await this.store.repairById(ownerId);
       const record = repair ? await this.store.recordById(repair.recordId) : undefined;
       const subjects = record ? await this.subjectIdsOf(record) : {};
-      if (ownerId !== repairId || !repair || repair.departmentId !== reporter.departmentId || !record) return { allowed: false, ...subjects };
+      if (!repair || repair.departmentId !== reporter.departmentId || !record) return { allowed: false, ...subjects };
       return { allowed: true, ...subjects, purpose: `${REPAIR_REVIEW_PURPOSE}: evidence ${upload.filename}` };
     });
+  }
+
+  /** Whom a repair application concerns (for auditing a refused read of its evidence); empty when there is no such application. */
+  async repairSubjects(repairId: string): Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> {
+    const repair = await this.store.repairById(repairId);
+    const record = repair ? await this.store.recordById(repair.recordId) : undefined;
+    return record ? this.subjectIdsOf(record) : {};
   }
 
   private async subjectIdsOf(record: RecordRow): Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> {

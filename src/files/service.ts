@@ -12,6 +12,8 @@ import './messages.js';
 const MB = 1024 * 1024;
 /** No single upload is larger than this, whatever a material allows (the catalogue's maximum too). */
 export const FILE_MAX_BYTES = 20 * MB;
+/** One page post (text fields and files together) carries at most this much, whatever its files allow each. */
+export const PAGE_UPLOAD_MAX_BYTES = 50 * MB;
 /** Uploads not attached to an application within this time are removed. */
 export const ORPHAN_AGE_MS = 24 * 3_600_000;
 /** Unattached uploads one account may hold in a day: enough for any bundle, not enough to fill a disk. */
@@ -87,7 +89,15 @@ export function fileTypeNotAllowed(field: string, allowed: readonly FileKind[]):
 export class FileService {
   private readonly rows: FileStore;
 
-  constructor(private readonly platform: Platform) {
+  /**
+   * `subjectsOfOwner` names whom the owner of attached files (an application, a credit repair
+   * application) concerns, so that a refused staff read is audited against them whichever route
+   * was tried, also when the route's own check does not know that owner.
+   */
+  constructor(
+    private readonly platform: Platform,
+    private readonly subjectsOfOwner: (ownerId: string) => Promise<{ subjectPersonId?: string; subjectEnterpriseId?: string }> = async () => ({}),
+  ) {
     this.rows = new FileStore(platform.db);
   }
 
@@ -217,7 +227,9 @@ export class FileService {
    */
   async readForStaff(principal: SessionPrincipal, id: string, check: (applicationId: string, upload: { filename: string }) => Promise<StaffFileAccess>): Promise<FileContent> {
     const row = await this.rows.upload(id);
-    const access: StaffFileAccess = row?.attachedTo ? await check(row.attachedTo, { filename: row.filename }) : { allowed: false };
+    const checked: StaffFileAccess = row?.attachedTo ? await check(row.attachedTo, { filename: row.filename }) : { allowed: false };
+    const named = checked.allowed || checked.subjectPersonId || checked.subjectEnterpriseId || !row?.attachedTo;
+    const access = named ? checked : { ...checked, ...(await this.subjectsOfOwner(row.attachedTo!)) };
     await this.platform.audit.record({
       action: 'files.read',
       actor: actorOf(principal),

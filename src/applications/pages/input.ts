@@ -2,13 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { FormField, Material } from '../../catalog/schema.js';
 import { AppError, invalid, type FieldProblem } from '../../core/errors.js';
 import { MultipartLimitError, readMultipart, type MultipartForm, type UploadedPart } from '../../files/multipart.js';
-import { FILE_MAX_BYTES, type FileService } from '../../files/service.js';
+import { FILE_MAX_BYTES, PAGE_UPLOAD_MAX_BYTES, type FileService } from '../../files/service.js';
 import type { ApplicationInput, MaterialInput, StoredMaterial } from '../service.js';
 import { fieldInput, materialInput } from './components.js';
 
 const MB = 1024 * 1024;
-/** One page post carries at most this much: several materials of a few pages each. */
-const PAGE_UPLOAD_MAX_BYTES = 50 * MB;
 const PAGE_UPLOAD_MAX_FILES = 30;
 
 /** A multipart page form, or the fields read before a limit broke (to show the form again). */

@@ -5,7 +5,7 @@ import type { MessageKey } from '../../core/i18n.js';
 import { FileInput, UploadForm } from '../../files/components.js';
 import { MultipartLimitError, readMultipart } from '../../files/multipart.js';
 import { sendFileContent } from '../../files/routes.js';
-import { FILE_MAX_BYTES, type FileService } from '../../files/service.js';
+import { FILE_MAX_BYTES, PAGE_UPLOAD_MAX_BYTES, type FileService } from '../../files/service.js';
 import { queryOf } from '../../identity/pages/context.js';
 import { shanghaiDate } from '../../reference/dates.js';
 import { Button, Checkboxes, Form, InsetText, Radios, Select, SummaryList, Table, TextArea, TextInput, WarningText, formBody, formList, formStateFrom, seeOther, sendPage, tr, usePage, type FormState } from '../../web/page.js';
@@ -450,20 +450,25 @@ export function creditPages(app: HttpApp, deps: { credit: CreditService; files: 
     return showApply(request, reply, request.params.id);
   });
 
-  // Text and scans come in one multipart form; the scans are stored (checked by their content)
-  // first and attached in the transaction that records the application. If the application is
-  // refused, the stored scans stay unattached and are removed with other such uploads after a day.
+  // Text and scans come in one multipart form. The scans are checked by their content and the
+  // application by its text and record before any scan is stored; they are attached in the
+  // transaction that records the application. Scans stored for an application refused after all
+  // (a race with another) stay unattached and are removed with other such uploads after a day.
   app.post<{ Params: { id: string } }>('/credit/records/:id/repair', { schema: { hide: true }, config: { multipartForm: true } }, async (request, reply) => {
     const person = pagePerson(request, reply);
     if (!person) return reply;
     if (!ID_PATTERN.test(request.params.id)) return reply.callNotFound();
     let values: Record<string, string> = {};
     try {
-      const form = await readMultipart(request, { maxFiles: REPAIR_FILES_MAX, maxBytes: REPAIR_FILES_MAX * FILE_MAX_BYTES, maxFileBytes: FILE_MAX_BYTES });
+      const form = await readMultipart(request, { maxFiles: REPAIR_FILES_MAX, maxBytes: PAGE_UPLOAD_MAX_BYTES, maxFileBytes: FILE_MAX_BYTES });
       values = form.fields;
+      const text = { reason: values.reason ?? '', evidence: values.evidence ?? '' };
+      const scans = form.files.filter((f) => f.field === 'evidenceFiles').map((f) => ({ filename: f.filename, bytes: f.bytes, field: '/evidenceFiles' }));
+      for (const scan of scans) await files.check(scan);
+      await credit.checkRepair(person, request.params.id, text);
       const stored = [];
-      for (const file of form.files.filter((f) => f.field === 'evidenceFiles')) stored.push(await files.store(person.accountId, { filename: file.filename, bytes: file.bytes, field: '/evidenceFiles' }));
-      await credit.applyRepair(person, request.params.id, { reason: values.reason ?? '', evidence: values.evidence ?? '', files: stored.map((f) => f.id) });
+      for (const scan of scans) stored.push(await files.store(person.accountId, scan));
+      await credit.applyRepair(person, request.params.id, { ...text, files: stored.map((f) => f.id) });
       return seeOther(reply, `/credit/records/${encodeURIComponent(request.params.id)}/repair?sent=1`);
     } catch (error) {
       if (error instanceof MultipartLimitError) values = error.values;
