@@ -181,6 +181,8 @@ describe('pages', () => {
       { name: 'evidenceFiles', filename: '整改报告.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.from('report')]) },
     ]);
     expect(applied.statusCode).toBe(303);
+    const sent = await t.app.inject({ url: applied.headers.location as string, headers: { accept: 'text/html', cookie: enterprise.representative.cookie } });
+    expect(sent.body).toContain('<td>receipt.png、整改报告.png</td>');
     const list = await t.app.inject({ url: '/workbench/credit/repairs', headers: { accept: 'text/html', cookie: market.officer.cookie } });
     const repairLink = /href="(\/workbench\/credit\/repairs\/[^"]+)"/.exec(list.body)?.[1];
     expect(repairLink).toBeDefined();

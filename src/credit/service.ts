@@ -595,9 +595,12 @@ export class CreditService {
     return row;
   }
 
-  async recordForSubject(person: SessionPrincipal, recordId: string): Promise<{ record: RecordView; repairs: RepairRow[] }> {
+  /** A record of the subject's with their repair applications, newest first, each with the names of its scans. */
+  async recordForSubject(person: SessionPrincipal, recordId: string): Promise<{ record: RecordView; repairs: (RepairRow & { filenames: string[] })[] }> {
     const row = await this.ownRecord(person, recordId);
-    return { record: await this.view(row), repairs: await this.store.repairsOfRecords([row.id]) };
+    const repairs = await this.store.repairsOfRecords([row.id]);
+    const files = await this.deps.files.attachedToEach(repairs.map((r) => r.id));
+    return { record: await this.view(row), repairs: repairs.map((r) => ({ ...r, filenames: (files.get(r.id) ?? []).map((f) => f.filename) })) };
   }
 
   // Repair

@@ -233,7 +233,7 @@ function SubjectPage({ title, standing, records }: { title: string; standing: Cr
   );
 }
 
-function ApplyRepairPage({ record, repairs, notice }: { record: RecordView; repairs: { status: string; appliedAt: string; decisionReason: string | null }[]; notice?: string | undefined }) {
+function ApplyRepairPage({ record, repairs, notice }: { record: RecordView; repairs: { status: string; appliedAt: string; decisionReason: string | null; filenames: string[] }[]; notice?: string | undefined }) {
   const { t } = usePage();
   return (
     <>
@@ -244,8 +244,8 @@ function ApplyRepairPage({ record, repairs, notice }: { record: RecordView; repa
       {repairs.length ? (
         <Table
           caption={t('credit.page.apply.history')}
-          head={[t('credit.page.repairs.appliedAt'), t('credit.page.records.status'), t('credit.field.decisionReason')]}
-          rows={repairs.map((r, i) => ({ key: String(i), cells: [shanghaiDate(new Date(r.appliedAt)), t(`credit.repairStatus.${r.status}` as MessageKey), r.decisionReason ?? ''] }))}
+          head={[t('credit.page.repairs.appliedAt'), t('credit.page.records.status'), t('credit.page.apply.files'), t('credit.field.decisionReason')]}
+          rows={repairs.map((r, i) => ({ key: String(i), cells: [shanghaiDate(new Date(r.appliedAt)), t(`credit.repairStatus.${r.status}` as MessageKey), r.filenames.join(t('credit.page.apply.filesSeparator')), r.decisionReason ?? ''] }))}
         />
       ) : null}
       {record.repairableFrom && !repairs.some((r) => r.status === 'pending') ? (
