@@ -60,3 +60,8 @@ export async function listenForBrowser(server: { listen(options: { port: number;
   const address = server.server.address() as { port?: number } | null;
   return `http://127.0.0.1:${address?.port ?? 0}`;
 }
+
+/** The text of the page's main region with runs of white space made one space, to look for sentences in. */
+export async function mainText(page: Page): Promise<string> {
+  return ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
+}

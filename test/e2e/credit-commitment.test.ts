@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { departmentWithItem, individualBusinessItem, verifiedPerson } from '../../src/applications/testing.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createTestApp } from '../../src/core/testing.js';
-import { expectAccessible, launchChromium, listenForBrowser, screenshots, signedInPage } from './browser.js';
+import { expectAccessible, launchChromium, listenForBrowser, mainText, screenshots, signedInPage } from './browser.js';
 
 /**
  * A credit commitment (信用承诺) in real Chromium (issue 5; the pages run no script, every step is a plain form post): the catalogue editor
@@ -31,8 +31,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => Promise.all([browser?.close(), t?.close()]));
-
-const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
 async function check(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);

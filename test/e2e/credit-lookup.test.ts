@@ -5,7 +5,7 @@ import { createTestApp } from '../../src/core/testing.js';
 import { creditDepartment, departmentToken, penaltyReport } from '../../src/credit/testing.js';
 import { enterpriseWithFacts } from '../../src/policies/testing.js';
 import { shanghaiDate } from '../../src/reference/dates.js';
-import { expectAccessible, launchChromium, screenshots } from './browser.js';
+import { expectAccessible, launchChromium, mainText, screenshots } from './browser.js';
 
 /**
  * The public credit lookup in real Chromium (issue 5): a visitor, not signed in, looks an
@@ -49,8 +49,6 @@ async function newPage(locale = 'zh-CN'): Promise<Page> {
   const context = await browser.newContext({ bypassCSP: true, baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale });
   return context.newPage();
 }
-
-const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
 describe('the public credit lookup', () => {
   it(

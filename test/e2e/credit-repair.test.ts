@@ -7,7 +7,7 @@ import { createTestApp } from '../../src/core/testing.js';
 import { creditDepartment, departmentToken, penaltyReport } from '../../src/credit/testing.js';
 import { enterpriseWithFacts } from '../../src/policies/testing.js';
 import { addMonths, shanghaiDate } from '../../src/reference/dates.js';
-import { expectAccessible, launchChromium, listenForBrowser, screenshots, signedInPage } from './browser.js';
+import { expectAccessible, launchChromium, listenForBrowser, mainText, screenshots, signedInPage } from './browser.js';
 
 /**
  * Credit repair with scans of the evidence in real Chromium (the pages run no script; every step
@@ -49,8 +49,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => Promise.all([browser?.close(), t?.close()]));
-
-const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
 async function check(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);

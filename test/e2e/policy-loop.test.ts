@@ -6,7 +6,7 @@ import { createTestApp } from '../../src/core/testing.js';
 import { publishPolicies } from '../../src/policies/loop/testing.js';
 import { enterpriseWithFacts, policyDepartment, samplePolicy } from '../../src/policies/testing.js';
 import { createServices, type Services } from '../../src/services.js';
-import { expectAccessible, launchChromium, screenshots } from './browser.js';
+import { expectAccessible, launchChromium, mainText, screenshots } from './browser.js';
 
 /**
  * The loop of issue 4 in real Chromium: an enterprise told of a policy it qualifies for asks the
@@ -61,8 +61,6 @@ async function check(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   await screenshots(page, `policy-loop-${name}`);
 }
-
-const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
 async function signIn(page: Page, login: string, next: string): Promise<void> {
   await page.goto(next);

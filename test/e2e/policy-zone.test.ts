@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { createTestApp } from '../../src/core/testing.js';
 import type { PolicyDocument } from '../../src/policies/format/schema.js';
 import { enterpriseWithFacts, policyDepartment, policyFile, samplePolicy } from '../../src/policies/testing.js';
-import { expectAccessible, launchChromium, screenshots } from './browser.js';
+import { expectAccessible, launchChromium, mainText, screenshots } from './browser.js';
 
 /**
  * The policy zone's pages in real Chromium (issue 4): an anonymous visitor screens her business,
@@ -80,8 +80,6 @@ async function check(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   await screenshots(page, `policy-${name}`);
 }
-
-const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
 async function signIn(page: Page, login: string, next: string): Promise<void> {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
