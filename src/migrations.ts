@@ -9,7 +9,7 @@ import { inboxMigration } from './notifications/store.js';
 import { filesMigration } from './files/migrations.js';
 import { referenceCalendarMigration } from './reference/store.js';
 import { catalogMigration } from './catalog/migrations.js';
-import { applicationsMigration } from './applications/migrations.js';
+import { applicationsMigration, applicationsQueueOrderMigration } from './applications/migrations.js';
 import { evaluationMigration } from './evaluation/migrations.js';
 import { certificatesMigration } from './certificates/migrations.js';
 import { enterpriseFactsMigration } from './policies/profiles/migrations.js';
@@ -27,4 +27,4 @@ import { evaluationReviewsCreatedIndexMigration } from './evaluation/migrations.
 import { creditMigration } from './credit/migrations.js';
 
 /** Every capability's migrations, in the order they run. */
-export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration, creditMigration, applicationsSupervisionIndexesMigration, supervisionDashboardMigration, transparencyMigration, supervisionAlertsMigration, supervisionFlagsMigration, supervisionAlertsSweepMigration, supervisionFlagsRaiserRegionMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration, evaluationReviewsCreatedIndexMigration, supervisionReviewRollupMigration, supervisionRegionItemsMigration];
+export const MIGRATIONS: PlatformMigration[] = [auditMigration, jobsMigration, outboxMigration, inboxMigration, identityMigration, enterprisesMigration, oidcMigration, referenceCalendarMigration, catalogMigration, applicationsMigration, certificatesMigration, evaluationMigration, filesMigration, enterpriseFactsMigration, policyLibraryMigration, policyLoopMigration, policyBenefitsMigration, creditMigration, applicationsSupervisionIndexesMigration, supervisionDashboardMigration, transparencyMigration, supervisionAlertsMigration, supervisionFlagsMigration, supervisionAlertsSweepMigration, supervisionFlagsRaiserRegionMigration, supervisionRefreshLeaseMigration, supervisionRegionRollupMigration, evaluationReviewsCreatedIndexMigration, supervisionReviewRollupMigration, supervisionRegionItemsMigration, applicationsQueueOrderMigration];

@@ -538,6 +538,28 @@ describe('the rules around supplements, drafts and the queue', () => {
     expect(order.indexOf(running)).toBeLessThan(order.indexOf(waiting));
   });
 
+  it('pages a tie in the queue (submitted in the same moment with the same time limit) in id order, each application once', async () => {
+    const bureau = await departmentWithItem(t, { regionCode: '310110' });
+    const draft = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/applications/drafts', headers: { cookie: person.cookie }, payload: { itemId: bureau.item.itemId } })).json().id as string;
+    const submit = async (id: string) => {
+      const payload = {
+        form: { businessName: '秦记', organisation: 'personal', employees: 1, premisesRegion: '310110' },
+        materials: { identity: { governmentData: true, consent: true }, premises: { fileIds: [(await services.files.store(person.accountId, { filename: 'p.png', bytes: TINY_PNG })).id] } },
+      };
+      const response = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submission`, headers: { cookie: person.cookie }, payload });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const first = await draft();
+    const second = await draft();
+    // Submitted in the other order, at the same clock time: the later row versions come first in
+    // the index unless the id decides.
+    await submit(second);
+    await submit(first);
+    const page = async (offset: number) =>
+      (await t.app.inject({ url: `/api/v1/workbench/applications?limit=1&offset=${offset}`, headers: { cookie: bureau.officer.cookie } })).json().items.map((i: { id: string }) => i.id);
+    expect([...(await page(0)), ...(await page(1))]).toEqual([first, second].sort());
+  });
+
   it('lets no staff member read an application before passing the second factor', async () => {
     const id = await apply('mfa-check');
     const { logIn } = await import('../identity/testing.js');

@@ -128,3 +128,18 @@ export const applicationsSupervisionIndexesMigration: PlatformMigration = {
       .execute();
   },
 };
+
+/**
+ * The officer queue pages by offset in (queue_due, submitted_at) order, and the applications of one
+ * "one thing" bundle are submitted in the same millisecond, often to one department with the same
+ * time limit: without the id as the last key two page loads could order such a tie differently,
+ * showing one application on two pages and another on none. The queue index ends with the id, so
+ * the page is still read in index order.
+ */
+export const applicationsQueueOrderMigration: PlatformMigration = {
+  name: '0760-applications-queue-order',
+  async up(db) {
+    await db.schema.createIndex('applications_queue_ordered').on('applications').columns(['department_id', 'is_open', 'queue_due', 'submitted_at', 'id']).execute();
+    await db.schema.dropIndex('applications_queue').execute();
+  },
+};

@@ -208,7 +208,7 @@ export class ApplicationStore {
   }
 
   forEnterprise(enterpriseId: string, limit: number) {
-    return this.db.selectFrom('applications').selectAll().where('enterpriseId', '=', enterpriseId).orderBy('createdAt', 'desc').limit(limit).execute();
+    return this.db.selectFrom('applications').selectAll().where('enterpriseId', '=', enterpriseId).orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /**
@@ -230,6 +230,7 @@ export class ApplicationStore {
         .select([...LIST_COLUMNS])
         .orderBy('queueDue')
         .orderBy('submittedAt')
+        .orderBy('id')
         .limit(filters.limit)
         .offset(filters.offset)
         .execute(),
@@ -289,7 +290,7 @@ export class ApplicationStore {
     query = enterpriseIds.length
       ? query.where((eb) => eb.or([eb.and([eb('applicantPersonId', '=', personId), eb('enterpriseId', 'is', null)]), eb('enterpriseId', 'in', enterpriseIds)]))
       : query.where('applicantPersonId', '=', personId).where('enterpriseId', 'is', null);
-    return query.orderBy('createdAt', 'desc').limit(50).execute();
+    return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(50).execute();
   }
 
   // Supervision read port (src/supervision/dashboard/port.ts). Narrow, read-only, no personal data.
