@@ -353,16 +353,7 @@ export class CreditService {
       const id = validateResidentId(typeof given.idNumber === 'string' ? given.idNumber : '', { today });
       if (!id.valid) problems.push({ field: at('subject/idNumber'), message: `identity.idNumber.${id.reason}` as MessageKey });
       else if (name && problems.length === 0) {
-        const person = await this.deps.identity.findVerifiedPerson(name, id.normalized);
-        const concerned = person ?? (await this.deps.identity.personByIdNumber(id.normalized));
-        await this.platform.audit.record({
-          action: 'identity.verification',
-          actor: reporter.actor,
-          subjectPersonId: concerned?.id,
-          purpose: `credit record ${documentNumber}`,
-          outcome: person ? 'success' : 'failure',
-          detail: { match: Boolean(person) },
-        });
+        const person = await this.deps.identity.verifyRecorded(reporter.actor, name, id.normalized, `credit record ${documentNumber}`);
         if (!person) problems.push({ field: at('subject/idNumber'), message: 'credit.person.notFound' });
         else subject = { kind: 'person', personId: person.id, name, idNumber: id.normalized };
       }

@@ -704,6 +704,27 @@ export class IdentityService {
   }
 
   /** Finds a real-name-verified person by name and ID number (the verification API and SSO need this). */
+  /**
+   * Whether a name and an ID number belong to a real-name-verified person, recorded against the
+   * person the ID number names (matched or not) as an `identity.verification` by `actor`: nobody
+   * learns unseen whether a name and an ID number belong together. `idNumber` is already valid.
+   */
+  async verifyRecorded(actor: AuditActor, name: string, idNumber: string, purpose: string | undefined): Promise<Person | undefined> {
+    const person = await this.findVerifiedPerson(name, idNumber);
+    // A failed check with a real person's ID number (a wrong name, or not yet verified) is still an
+    // attempt on their identity: it is recorded against them.
+    const subject = person ?? (await this.personByIdNumber(idNumber));
+    await this.platform.audit.record({
+      action: 'identity.verification',
+      actor,
+      subjectPersonId: subject?.id,
+      purpose,
+      outcome: person ? 'success' : 'failure',
+      detail: { match: Boolean(person) },
+    });
+    return person;
+  }
+
   async findVerifiedPerson(name: string, idNumber: string): Promise<Person | undefined> {
     const id = validateResidentId(idNumber, { today: shanghaiDate(this.now()) });
     if (!id.valid) return undefined;

@@ -226,19 +226,9 @@ export class OidcService {
   async verifyIdentity(client: ClientPrincipal, input: VerificationBody): Promise<VerificationResult> {
     const id = validateResidentId(input.idNumber, { today: shanghaiDate(this.platform.clock.now()) });
     if (!id.valid) throw fieldInvalid('invalidIdNumber', '/idNumber', `identity.idNumber.${id.reason}`);
-    const person = await this.identity.findVerifiedPerson(input.name, id.normalized);
-    // A failed check with a real person's ID number (a wrong name, or not yet verified) is still an
-    // attempt on their identity: it is recorded against them. The caller learns only "no match".
-    const subject = person ?? (await this.identity.personByIdNumber(id.normalized));
     const actor: AuditActor = { type: 'client', id: client.clientId, label: this.clientLabels.get(client) ?? (await this.clientLabel(client.clientId)) };
-    await this.platform.audit.record({
-      action: 'identity.verification',
-      actor,
-      subjectPersonId: subject?.id,
-      purpose: input.purpose?.trim() || undefined,
-      outcome: person ? 'success' : 'failure',
-      detail: { match: Boolean(person) },
-    });
+    // The caller learns only "no match"; the person sees every attempt.
+    const person = await this.identity.verifyRecorded(actor, input.name, id.normalized, input.purpose?.trim() || undefined);
     return person ? { match: true, realNameLevel: person.realNameLevel } : { match: false };
   }
 }
