@@ -5,7 +5,7 @@ import { newId } from '../../core/ids.js';
 import { clockOf } from '../../applications/service.js';
 import { deadlines } from '../../applications/time-limits.js';
 import type { DeadlineCalendar } from '../../reference/calendar-service.js';
-import { shanghaiDate, toDayNumber } from '../../reference/dates.js';
+import { addMonths, shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import type { SupervisionSource } from './port.js';
 import type { ApplicationFact, DashboardStore, SupervisionItemsTable, SupervisionReviewMonthlyTable } from './store.js';
 
@@ -27,10 +27,8 @@ type ChangeRow = Awaited<ReturnType<SupervisionSource['applicationChanges']>>[nu
 export const shanghaiMonth = (iso: string) => shanghaiDate(new Date(iso)).slice(0, 7);
 
 /** The month `delta` months after (before, when negative) a 'YYYY-MM' month. */
-export function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + delta;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+export function shiftMonth(month: string, delta: number): string {
+  return addMonths(`${month}-01`, delta).slice(0, 7);
 }
 
 /** The first instant of an Asia/Shanghai month, as ISO UTC. */
@@ -39,7 +37,7 @@ export const monthStartIso = (month: string) => new Date(`${month}-01T00:00:00+0
 /** Every month from `from` to `to`, both included. */
 function monthsFromTo(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
+  for (let month = from; month <= to; month = shiftMonth(month, 1)) months.push(month);
   return months;
 }
 
@@ -298,7 +296,7 @@ async function reviewMonthsToRecount(store: DashboardStore, source: SupervisionS
   const regionOf = new Map((await source.departments()).map((d) => [d.id, d.regionCode]));
   const rows: SupervisionReviewMonthlyTable[] = [];
   for (const month of months) {
-    for (const count of await source.reviewCounts({ fromIso: monthStartIso(month), toIso: monthStartIso(addMonths(month, 1)), until: cutoff })) {
+    for (const count of await source.reviewCounts({ fromIso: monthStartIso(month), toIso: monthStartIso(shiftMonth(month, 1)), until: cutoff })) {
       rows.push({ month, ...count, regionCode: regionOf.get(count.departmentId) ?? '' });
     }
   }

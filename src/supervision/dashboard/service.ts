@@ -5,7 +5,7 @@ import { DUE_SOON_DAYS, daysBetween } from '../../applications/time-limits.js';
 import { fromDayNumber, shanghaiDate, toDayNumber } from '../../reference/dates.js';
 import { NATIONWIDE_REGION_CODE, ancestors, children, getRegion, isWithin } from '../../reference/regions.js';
 import { groupingsIn, regionCodesWithin } from './region-scope.js';
-import { REVIEW_STATE, addMonths, monthStartIso, refreshRollup, shanghaiMonth, type RefreshResult } from './rollup.js';
+import { REVIEW_STATE, monthStartIso, refreshRollup, shanghaiMonth, shiftMonth, type RefreshResult } from './rollup.js';
 import type { DirectoryEntry, SupervisionSource } from './port.js';
 import { DashboardStore, type ReviewRollupRow, type RollupFilter, type RollupRow } from './store.js';
 import type { DashboardView, DueRow, Figures, Period, PreviousFigures, ScopeKind, ScopeRef } from './schema.js';
@@ -231,7 +231,7 @@ export class DashboardService {
     ]);
     const items = new Map(scopeItems.map((i) => [i.itemId, i]));
     const months = monthCount(period);
-    const previous = { from: addMonths(period.from, -months), to: addMonths(period.from, -1) };
+    const previous = { from: shiftMonth(period.from, -months), to: shiftMonth(period.from, -1) };
 
     // What the scope covers, and which row each record falls in.
     let regionCodes: string[] | null = null;
@@ -306,7 +306,7 @@ export class DashboardService {
     const soonWorking = calendar.calendar.addWorkingDays(today, DUE_SOON_DAYS);
     const soonCalendar = fromDayNumber(toDayNumber(today) + DUE_SOON_DAYS);
     const openFilter = { regionCodes, departmentId, itemId, today, soonWorking, soonCalendar };
-    const reviewFilter = async (p: Period) => ({ departmentIds: await departmentIds, itemId, fromIso: monthStartIso(p.from), toIso: monthStartIso(addMonths(p.to, 1)) });
+    const reviewFilter = async (p: Period) => ({ departmentIds: await departmentIds, itemId, fromIso: monthStartIso(p.from), toIso: monthStartIso(shiftMonth(p.to, 1)) });
     // The cases counted live are those of the reviews the rollup holds (made up to its cutoff).
     const caseFilter = async (p: Period) => ({ ...(await reviewFilter(p)), byItem: scope.kind === 'department', until: reviewState?.afterUpdatedAt ?? '' });
     const [rollup, rollupBefore, open, cases, casesBefore, uptake, uptakeBefore, overdue, dueSoon, state, departments] = await Promise.all([
