@@ -65,3 +65,11 @@ export async function listenForBrowser(server: { listen(options: { port: number;
 export async function mainText(page: Page): Promise<string> {
   return ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 }
+
+/** A journey's page check: axe-core finds nothing, and screenshots named `<journey>-<step>` are saved. */
+export function pageChecker(journey: string): (page: Page, step: string) => Promise<void> {
+  return async (page, step) => {
+    await expectAccessible(page, step);
+    await screenshots(page, `${journey}-${step}`);
+  };
+}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { departmentWithItem, individualBusinessItem, verifiedPerson } from '../../src/applications/testing.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createTestApp } from '../../src/core/testing.js';
-import { expectAccessible, launchChromium, listenForBrowser, mainText, screenshots, signedInPage } from './browser.js';
+import { launchChromium, listenForBrowser, mainText, pageChecker, signedInPage } from './browser.js';
 
 /**
  * A credit commitment (信用承诺) in real Chromium (issue 5; the pages run no script, every step is a plain form post): the catalogue editor
@@ -32,10 +32,7 @@ beforeAll(async () => {
 
 afterAll(() => Promise.all([browser?.close(), t?.close()]));
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `credit-commitment-${name}`);
-}
+const check = pageChecker('credit-commitment');
 
 describe('a credit commitment instead of a material', () => {
   it(

@@ -7,7 +7,7 @@ import { createTestApp } from '../../src/core/testing.js';
 import { creditDepartment, departmentToken, penaltyReport } from '../../src/credit/testing.js';
 import { enterpriseWithFacts } from '../../src/policies/testing.js';
 import { addMonths, shanghaiDate } from '../../src/reference/dates.js';
-import { expectAccessible, launchChromium, listenForBrowser, mainText, screenshots, signedInPage } from './browser.js';
+import { launchChromium, listenForBrowser, mainText, pageChecker, signedInPage } from './browser.js';
 
 /**
  * Credit repair with scans of the evidence in real Chromium (the pages run no script; every step
@@ -50,10 +50,7 @@ beforeAll(async () => {
 
 afterAll(() => Promise.all([browser?.close(), t?.close()]));
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `credit-repair-${name}`);
-}
+const check = pageChecker('credit-repair');
 
 describe('credit repair with scans of the evidence', () => {
   it(

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { createTestApp } from '../../src/core/testing.js';
 import { enterpriseWithFacts } from '../../src/policies/testing.js';
 import { claimablePolicy, jobRetentionRefund, publishPolicies } from '../../src/policies/benefits/testing.js';
-import { expectAccessible, launchChromium, screenshots } from './browser.js';
+import { launchChromium, pageChecker } from './browser.js';
 
 /**
  * Issue 4's claims and grants in real Chromium: an enterprise claims a policy from its claim page
@@ -55,10 +55,7 @@ async function pageWith(cookie: string): Promise<Page> {
   return context.newPage();
 }
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `policy-benefits-${name}`);
-}
+const check = pageChecker('policy-benefits');
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 

@@ -6,7 +6,7 @@ import { createTestApp } from '../../src/core/testing.js';
 import { publishPolicies } from '../../src/policies/loop/testing.js';
 import { enterpriseWithFacts, policyDepartment, samplePolicy } from '../../src/policies/testing.js';
 import { createServices, type Services } from '../../src/services.js';
-import { expectAccessible, launchChromium, mainText, screenshots } from './browser.js';
+import { launchChromium, mainText, pageChecker } from './browser.js';
 
 /**
  * The loop of issue 4 in real Chromium: an enterprise told of a policy it qualifies for asks the
@@ -57,10 +57,7 @@ async function newPage(javaScriptEnabled = true): Promise<{ context: BrowserCont
   return { context, page: await context.newPage() };
 }
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `policy-loop-${name}`);
-}
+const check = pageChecker('policy-loop');
 
 async function signIn(page: Page, login: string, next: string): Promise<void> {
   await page.goto(next);

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { createTestApp } from '../../src/core/testing.js';
 import type { PolicyDocument } from '../../src/policies/format/schema.js';
 import { enterpriseWithFacts, policyDepartment, policyFile, samplePolicy } from '../../src/policies/testing.js';
-import { expectAccessible, launchChromium, mainText, screenshots } from './browser.js';
+import { launchChromium, mainText, pageChecker, screenshots } from './browser.js';
 
 /**
  * The policy zone's pages in real Chromium (issue 4): an anonymous visitor screens her business,
@@ -76,10 +76,7 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `policy-${name}`);
-}
+const check = pageChecker('policy');
 
 async function signIn(page: Page, login: string, next: string): Promise<void> {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);

@@ -11,7 +11,7 @@ import { CATALOG_DEMO_TOTP, CATALOG_DEPARTMENTS, catalogStaffUsername, demoImple
 import { DEMO_PERSON_PASSWORD, DEMO_RESIDENTS, DEMO_STAFF_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { sessionCookieOf } from '../../src/identity/testing.js';
 import { createServices, type Services } from '../../src/services.js';
-import { expectAccessible, launchChromium, screenshots } from './browser.js';
+import { launchChromium, pageChecker, screenshots } from './browser.js';
 
 /**
  * The service journeys of issue 3 in real Chromium, on the demo data: a person finds a service,
@@ -98,10 +98,7 @@ async function newPage(javaScriptEnabled = true): Promise<{ context: BrowserCont
 }
 
 /** axe-core and screenshots, once per distinct page (they need JavaScript in the page). */
-async function check(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshots(page, `service-${name}`);
-}
+const check = pageChecker('service');
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 const idFrom = (page: Page, pattern: RegExp) => pattern.exec(new URL(page.url()).pathname)![1]!;
